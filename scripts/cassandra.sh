@@ -326,11 +326,12 @@ cmd_down() {
 }
 
 cmd_status() {
-	local n pid rc=0 f
+	local n pid rc=0 f seen=0
 	for f in "$RUN"/node*/conf/cassandra.yaml; do
 		[ -e "$f" ] || continue
 		n=${f%/conf/cassandra.yaml}
 		n=${n##*/node}
+		seen=$((seen + 1))
 		pid=$(live_pid "$n")
 		if [ -n "$pid" ]; then
 			echo "node $n: running, pid $pid, $(node_addr "$n"):$PORT"
@@ -339,6 +340,10 @@ cmd_status() {
 			rc=1
 		fi
 	done
+	if [ "$seen" = 0 ]; then
+		echo "no node configured in $RUN"
+		return 1
+	fi
 	return $rc
 }
 

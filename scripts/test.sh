@@ -11,8 +11,31 @@ export CASSANDRA_TEST_REQUIRED=1
 echo "== go vet ./..."
 go vet ./...
 
+# A second node with PasswordAuthenticator and client TLS (TLS optional on
+# the port) for the authentication and TLS tests: testcluster.Secure.
+secure_started=0
+secure_env=(CASSANDRA_AUTH=1 CASSANDRA_TLS=1 CASSANDRA_TLS_OPTIONAL=1 CASSANDRA_PORT=9142
+	CASSANDRA_STORAGE_PORT=7100 CASSANDRA_HEAP=${CASSANDRA_SECURE_HEAP:-512M})
+if [ -z "${CASSANDRA_SECURE_HOSTS:-}" ]; then
+	if command -v java >/dev/null && command -v mvn >/dev/null; then
+		if ! env "${secure_env[@]}" scripts/cassandra.sh status >/dev/null 2>&1; then
+			env "${secure_env[@]}" scripts/cassandra.sh up
+			secure_started=1
+		fi
+		export CASSANDRA_SECURE_HOSTS=127.0.0.1:9142
+		export CASSANDRA_SECURE_CA="$ROOT/.cache/cassandra/run-n1-p9142-auth-tls-opt/tls/ca.pem"
+	else
+		echo "test.sh: no JDK and Maven here; the password/TLS tests will skip" >&2
+		export CASSANDRA_SECURE_SKIP=1
+	fi
+fi
+
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+cleanup() {
+	rm -f "$log"
+	if [ "$secure_started" = 1 ]; then env "${secure_env[@]}" scripts/cassandra.sh down || true; fi
+}
+trap cleanup EXIT
 echo "== $*"
 set +e
 scripts/with-cassandra.sh "$@" 2>&1 | tee "$log" | grep -vE '^(=== (RUN|PAUSE|CONT)|    --- PASS|--- PASS)'

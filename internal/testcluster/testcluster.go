@@ -101,9 +101,11 @@ func Name(prefix string) string {
 	if _, err := rand.Read(b[:]); err != nil {
 		panic(err)
 	}
-	n := strings.ToLower(prefix) + "_" + hex.EncodeToString(b[:])
-	if len(n) > 48 {
-		n = n[len(n)-48:]
+	// The prefix is cut, never the random part, and the name keeps starting
+	// with the prefix's letter as CQL identifiers must.
+	prefix = strings.ToLower(prefix)
+	if len(prefix) > 35 {
+		prefix = prefix[:35]
 	}
-	return n
+	return prefix + "_" + hex.EncodeToString(b[:])
 }
