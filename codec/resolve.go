@@ -12,7 +12,7 @@ import (
 )
 
 // resolve reduces v to a value the encoders understand: it reports nil,
-// nil pointers and Valuers returning nil as KindNull, Unset as KindUnset,
+// nil pointers, nil slices and maps and Valuers returning nil as KindNull, Unset as KindUnset,
 // calls driver.Valuer (except on this package's types and uuid.UUID, which
 // the encoders take directly) and dereferences pointers (except *big.Int).
 func resolve(t Type, v any) (any, Kind, error) {
@@ -23,9 +23,18 @@ func resolve(t Type, v any) (any, Kind, error) {
 		case UnsetValue, *UnsetValue:
 			return nil, KindUnset, nil
 		case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64,
-			float32, float64, bool, string, []byte, time.Time, time.Duration,
-			uuid.UUID, [16]byte, Decimal, Date, Duration, big.Int, net.IP, netip.Addr,
-			[]any, map[string]any, []float32, []MapEntry:
+			float32, float64, bool, string, time.Time, time.Duration,
+			uuid.UUID, [16]byte, Decimal, Date, Duration, big.Int, netip.Addr:
+			return v, KindBytes, nil
+		case []byte:
+			if x == nil {
+				return nil, KindNull, nil
+			}
+			return v, KindBytes, nil
+		case net.IP:
+			if x == nil {
+				return nil, KindNull, nil
+			}
 			return v, KindBytes, nil
 		case *big.Int:
 			if x == nil {
@@ -49,7 +58,17 @@ func resolve(t Type, v any) (any, Kind, error) {
 			continue
 		}
 		rv := reflect.ValueOf(v)
-		if rv.Kind() != reflect.Pointer {
+		switch rv.Kind() {
+		case reflect.Slice, reflect.Map:
+			// A nil slice or map is NULL, as database/sql does for nil
+			// []byte; Cassandra stores an empty collection as NULL anyway.
+			// Send an empty non-nil one for an empty frozen collection.
+			if rv.IsNil() {
+				return nil, KindNull, nil
+			}
+			return v, KindBytes, nil
+		case reflect.Pointer:
+		default:
 			return v, KindBytes, nil
 		}
 		if rv.IsNil() {

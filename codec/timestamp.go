@@ -28,10 +28,27 @@ func encTimestamp(t Type) func([]byte, any) ([]byte, error) {
 		if !ok {
 			return dst, encTypeErr(t, v)
 		}
-		sec := x.Unix()
-		if sec > math.MaxInt64/1000-1 || sec < math.MinInt64/1000+1 {
-			return dst, encErr(t, v, "%v is outside the range of a millisecond timestamp", x)
+		if !msInRange(x) {
+			return dst, encErr(t, v, "%v is outside the range of an int64 of milliseconds", x)
 		}
 		return binary.BigEndian.AppendUint64(dst, uint64(x.UnixMilli())), nil
 	}
+}
+
+// msInRange reports whether the milliseconds since the epoch of x,
+// floor(sec*1000 + nsec/1e6), fit in an int64: time.UnixMilli(math.MinInt64)
+// is second MinInt64/1000-1 plus 192 ms, time.UnixMilli(math.MaxInt64)
+// second MaxInt64/1000 plus 807 ms.
+func msInRange(x time.Time) bool {
+	sec, msPart := x.Unix(), int64(x.Nanosecond()/1e6)
+	const hi, lo = math.MaxInt64 / 1000, math.MinInt64/1000 - 1
+	switch {
+	case sec > hi || sec < lo:
+		return false
+	case sec == hi:
+		return msPart <= math.MaxInt64%1000
+	case sec == lo:
+		return msPart >= 1000+math.MinInt64%1000
+	}
+	return true
 }
