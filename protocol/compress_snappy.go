@@ -1,0 +1,70 @@
+package protocol
+
+import (
+	"fmt"
+
+	"github.com/golang/snappy"
+)
+
+// Snappy is the "snappy" compression, for v3 and v4 frame bodies only (v5
+// segments support LZ4 alone). The compressed form is a Snappy block,
+// which carries its own length.
+type Snappy struct{}
+
+var _ Compressor = Snappy{}
+
+// Name returns "snappy".
+func (Snappy) Name() string { return CompressionSnappy }
+
+// Compress appends src as a Snappy block.
+func (Snappy) Compress(dst, src []byte) ([]byte, error) {
+	start := len(dst)
+	max := snappy.MaxEncodedLen(len(src))
+	if max < 0 {
+		return dst, fmt.Errorf("%w: %d bytes for snappy", ErrTooLong, len(src))
+	}
+	dst = grow(dst, max)
+	out := snappy.Encode(dst[start:], src)
+	return dst[:start+len(out)], nil
+}
+
+// Decompress appends the decompressed Snappy block src, refusing a declared
+// length above maxLen before allocating.
+func (Snappy) Decompress(dst, src []byte, maxLen int) ([]byte, error) {
+	n, err := snappy.DecodedLen(src)
+	if err != nil {
+		return dst, malformed("snappy block: %v", err)
+	}
+	if err := checkMaxLen(n, maxLen); err != nil {
+		return dst, err
+	}
+	start := len(dst)
+	dst = grow(dst, n)
+	out, err := snappy.Decode(dst[start:], src)
+	if err != nil {
+		return dst[:start], malformed("snappy block: %v", err)
+	}
+	if len(out) != n || (n > 0 && &out[0] != &dst[start]) {
+		return dst[:start], malformed("snappy block decoded to %d bytes, %d declared", len(out), n)
+	}
+	return dst, nil
+}
+
+// CompressFrame appends to dst the frame (header and uncompressed body, as
+// AppendFrame writes it) with its body compressed by c, FlagCompression set
+// and the length updated, for v3 and v4 connections that negotiated
+// compression. STARTUP must not be compressed; callers skip it, and may skip
+// empty bodies. frame and dst must not overlap.
+func CompressFrame(dst, frame []byte, c Compressor) ([]byte, error) {
+	if len(frame) < HeaderSize {
+		return dst, errShort("frame header", HeaderSize, len(frame))
+	}
+	start := len(dst)
+	dst = append(dst, frame[:HeaderSize]...)
+	dst[start+1] |= byte(FlagCompression)
+	dst, err := c.Compress(dst, frame[HeaderSize:])
+	if err != nil {
+		return dst[:start], err
+	}
+	return patchLength(dst, start)
+}
