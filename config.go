@@ -1,0 +1,468 @@
+package cassandra
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Defaults of a Config made by NewConfig or ParseDSN.
+const (
+	defaultPort               = "9042"
+	defaultConsistency        = LocalQuorum
+	defaultSerialConsistency  = Serial
+	defaultPageSize           = 5000
+	defaultTimeout            = 12 * time.Second
+	defaultConnectTimeout     = 5 * time.Second
+	defaultConnsPerHost       = 2
+	defaultMaxRequestsPerConn = 1024
+	defaultMaxFrameSize       = 256 << 20 // the protocol's own limit on a frame body
+
+	maxConnsPerHost       = 100
+	maxRequestsPerConn    = 32768 // stream ids 0..32767 of protocol v3 and later
+	minMaxFrameSize       = 64 << 10
+	maxMaxFrameSize       = 256 << 20
+	maxRetries            = 10
+	maxPageSize           = 1<<31 - 1 // page_size is an [int] on the wire
+	maxKeyspaceNameLength = 48        // Cassandra's own limit
+)
+
+// PagingMode says how rows beyond the first page of a result are fetched.
+type PagingMode uint8
+
+const (
+	// PagingAuto fetches the following pages transparently: Rows.Next asks
+	// the server for the next page when the current one is used up.
+	PagingAuto PagingMode = iota
+	// PagingPages returns only the page the server sent; the caller resumes
+	// with the paging state the driver exposes.
+	PagingPages
+)
+
+// String returns the DSN spelling of m: "auto" or "pages".
+func (m PagingMode) String() string {
+	switch m {
+	case PagingAuto:
+		return "auto"
+	case PagingPages:
+		return "pages"
+	}
+	return fmt.Sprintf("PagingMode(%d)", uint8(m))
+}
+
+// TLSMode says whether and how connections use TLS.
+type TLSMode uint8
+
+const (
+	// TLSOff: plain TCP connections.
+	TLSOff TLSMode = iota
+	// TLSVerify: TLS, with the server certificate verified against the
+	// system roots or Config.TLSCA and against the host name.
+	TLSVerify
+	// TLSSkipVerify: TLS without any verification of the server
+	// certificate. It protects against eavesdropping only, not against an
+	// active attacker: use it for tests.
+	TLSSkipVerify
+)
+
+// String returns the DSN spelling of m: "false", "true" or "skip-verify".
+func (m TLSMode) String() string {
+	switch m {
+	case TLSOff:
+		return "false"
+	case TLSVerify:
+		return "true"
+	case TLSSkipVerify:
+		return "skip-verify"
+	}
+	return fmt.Sprintf("TLSMode(%d)", uint8(m))
+}
+
+// Config is everything the driver needs to connect to a cluster and run
+// requests. ParseDSN makes one from a DSN, NewConfig one with the defaults;
+// FormatDSN turns it back into a DSN. A Config is read by the driver and
+// must not be changed while connections made from it are in use: change a
+// Clone instead.
+type Config struct {
+	// Hosts are the contact points, each "host:port" (IPv6 as
+	// "[addr]:port"). At least one is required.
+	Hosts []string
+
+	// Keyspace is selected on every connection with USE. It is
+	// case-sensitive (the driver quotes it); empty means none.
+	Keyspace string
+
+	// Username and Password are sent to PasswordAuthenticator (or any
+	// authenticator taking the SASL PLAIN form) when the server asks for
+	// authentication. Password is never shown by String or in errors.
+	Username string
+	Password string
+
+	// Consistency is the level of every request that does not set its own.
+	// Default LocalQuorum.
+	Consistency Consistency
+
+	// SerialConsistency is the level of the Paxos phase of lightweight
+	// transactions (INSERT ... IF NOT EXISTS, UPDATE ... IF): Serial or
+	// LocalSerial. Default Serial.
+	SerialConsistency Consistency
+
+	// PageSize is the number of rows the server returns per page, 1 or
+	// more. Default 5000.
+	PageSize int
+
+	// Paging says how pages after the first are fetched. Default PagingAuto.
+	Paging PagingMode
+
+	// Timeout bounds each request, from sending it to its response (each
+	// page is a request). 0 means no limit besides the context's. Default
+	// 12s, longer than the server's own read and write timeouts so that the
+	// server's timeout error arrives first.
+	Timeout time.Duration
+
+	// ConnectTimeout bounds opening a connection: TCP, TLS, STARTUP and
+	// authentication. 0 means no limit besides the context's. Default 5s.
+	ConnectTimeout time.Duration
+
+	// ProtocolVersion is the native protocol version to use: 3, 4 or 5, or
+	// 0 to take the highest one both the driver and the server support.
+	// Default 0.
+	ProtocolVersion int
+
+	// Compression of frame bodies: "" (none), "lz4" or "snappy". Protocol
+	// v5 has no snappy. Default "".
+	Compression string
+
+	// LocalDC names the local datacenter. When set, the driver prefers
+	// coordinators in it; LOCAL_* consistency levels are relative to the
+	// coordinator's datacenter. Default "" (no preference).
+	LocalDC string
+
+	// AppName and AppVersion are sent as APPLICATION_NAME and
+	// APPLICATION_VERSION in STARTUP; the server shows them in
+	// system_views.clients. Empty values are not sent.
+	AppName    string
+	AppVersion string
+
+	// TLS turns TLS on. Default TLSOff.
+	TLS TLSMode
+
+	// TLSCA is a PEM file of the certificate authorities that sign the
+	// server certificates, used instead of the system roots.
+	TLSCA string
+
+	// TLSCert and TLSKey are PEM files of the client certificate and its
+	// private key, for servers that require client certificates. Both or
+	// neither.
+	TLSCert string
+	TLSKey  string
+
+	// TLSServerName is the name the server certificates must carry. Empty
+	// means the host name of each host.
+	TLSServerName string
+
+	// TLSConfig, when not nil, is used for TLS as it is (a clone of it per
+	// connection), and TLS, TLSCA, TLSCert, TLSKey and TLSServerName must be
+	// left unset. A DSN cannot express it: FormatDSN leaves it out.
+	TLSConfig *tls.Config
+
+	// ConnsPerHost is the number of connections to each host, 1 to 100.
+	// Default 2.
+	ConnsPerHost int
+
+	// MaxRequestsPerConn is the number of requests in flight on one
+	// connection (stream ids in use), 1 to 32768. Further requests wait for
+	// one to finish. Default 1024.
+	MaxRequestsPerConn int
+
+	// MaxFrameSize is the largest frame body accepted from the server, in
+	// bytes, checked before anything is allocated. 65536 to 268435456
+	// (256 MiB, the protocol's limit). Default 268435456.
+	MaxFrameSize int
+
+	// Retries is how many more times a failed request is sent (to another
+	// host when there is one) after a timeout, Unavailable, Overloaded or a
+	// connection lost before the response. Only idempotent statements are
+	// retried. 0 to 10, default 0.
+	Retries int
+
+	// Idempotent says whether statements are idempotent unless a query says
+	// otherwise, which allows them to be retried. Default false: a write
+	// that may have been applied is never sent twice.
+	Idempotent bool
+}
+
+// NewConfig returns a Config with every default set and no hosts.
+func NewConfig() *Config {
+	return &Config{
+		Consistency:        defaultConsistency,
+		SerialConsistency:  defaultSerialConsistency,
+		PageSize:           defaultPageSize,
+		Timeout:            defaultTimeout,
+		ConnectTimeout:     defaultConnectTimeout,
+		ConnsPerHost:       defaultConnsPerHost,
+		MaxRequestsPerConn: defaultMaxRequestsPerConn,
+		MaxFrameSize:       defaultMaxFrameSize,
+	}
+}
+
+// Clone returns a deep copy of c: changing the copy's Hosts or TLSConfig
+// leaves c alone.
+func (c *Config) Clone() *Config {
+	cp := *c
+	if c.Hosts != nil {
+		cp.Hosts = append([]string(nil), c.Hosts...)
+	}
+	if c.TLSConfig != nil {
+		cp.TLSConfig = c.TLSConfig.Clone()
+	}
+	return &cp
+}
+
+// normalize checks every field of c and puts them in canonical form: the
+// default port is added to hosts without one and Compression "none" becomes
+// "". ParseDSN calls it; the driver calls it on a Config built in code.
+// Its errors name the Config field, never the password.
+func (c *Config) normalize() error { return c.normalizeHiding(hider{pw: c.Password}) }
+
+// normalizeHiding is normalize with the hider that keeps the password out of
+// its errors.
+func (c *Config) normalizeHiding(hide hider) error {
+	if len(c.Hosts) == 0 {
+		return errors.New("cassandra: no hosts: set Config.Hosts or give hosts in the DSN")
+	}
+	seen := make(map[string]bool, len(c.Hosts))
+	for i, h := range c.Hosts {
+		hp, err := normalizeHostPort(h, hide)
+		if err != nil {
+			return err
+		}
+		if seen[hp] {
+			return fmt.Errorf("cassandra: host %s is listed twice", hide.quote(hp))
+		}
+		seen[hp] = true
+		c.Hosts[i] = hp
+	}
+	if c.Keyspace != "" && !validKeyspace(c.Keyspace) {
+		return fmt.Errorf("cassandra: bad keyspace %s: use 1 to %d letters, digits or underscores", hide.quote(c.Keyspace), maxKeyspaceNameLength)
+	}
+	if !c.Consistency.valid() {
+		return fmt.Errorf("cassandra: bad Consistency %v; accepted: %s", c.Consistency, acceptedConsistencies)
+	}
+	if !c.SerialConsistency.isSerial() {
+		return fmt.Errorf("cassandra: bad SerialConsistency %v; accepted: SERIAL, LOCAL_SERIAL", c.SerialConsistency)
+	}
+	if c.PageSize < 1 || c.PageSize > maxPageSize {
+		return fmt.Errorf("cassandra: bad PageSize %d; accepted: 1 to %d", c.PageSize, maxPageSize)
+	}
+	if c.Paging != PagingAuto && c.Paging != PagingPages {
+		return fmt.Errorf("cassandra: bad Paging %v; accepted: PagingAuto, PagingPages", c.Paging)
+	}
+	if c.Timeout < 0 {
+		return fmt.Errorf("cassandra: bad Timeout %v: use 0 for no timeout", c.Timeout)
+	}
+	if c.ConnectTimeout < 0 {
+		return fmt.Errorf("cassandra: bad ConnectTimeout %v: use 0 for no timeout", c.ConnectTimeout)
+	}
+	switch c.ProtocolVersion {
+	case 0, 3, 4, 5:
+	default:
+		return fmt.Errorf("cassandra: bad ProtocolVersion %d; accepted: 0 (auto), 3, 4, 5", c.ProtocolVersion)
+	}
+	switch c.Compression {
+	case "none":
+		c.Compression = ""
+	case "", "lz4", "snappy":
+	default:
+		return fmt.Errorf("cassandra: bad Compression %s; accepted: \"\" (none), lz4, snappy", hide.quote(c.Compression))
+	}
+	if c.Compression == "snappy" && c.ProtocolVersion == 5 {
+		return errors.New("cassandra: protocol v5 has no snappy compression: use lz4, or ProtocolVersion 4")
+	}
+	if c.TLS > TLSSkipVerify {
+		return fmt.Errorf("cassandra: bad TLS %v; accepted: TLSOff, TLSVerify, TLSSkipVerify", c.TLS)
+	}
+	if c.TLSConfig != nil {
+		if c.TLS != TLSOff || c.TLSCA != "" || c.TLSCert != "" || c.TLSKey != "" || c.TLSServerName != "" {
+			return errors.New("cassandra: Config.TLSConfig is set: leave TLS, TLSCA, TLSCert, TLSKey and TLSServerName unset, and put them in TLSConfig")
+		}
+	} else if c.TLS == TLSOff && (c.TLSCA != "" || c.TLSCert != "" || c.TLSKey != "" || c.TLSServerName != "") {
+		return errors.New("cassandra: tls_ca, tls_cert, tls_key and tls_server_name need tls=true (or skip-verify)")
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return errors.New("cassandra: tls_cert and tls_key go together: give both or neither")
+	}
+	if c.ConnsPerHost < 1 || c.ConnsPerHost > maxConnsPerHost {
+		return fmt.Errorf("cassandra: bad ConnsPerHost %d; accepted: 1 to %d", c.ConnsPerHost, maxConnsPerHost)
+	}
+	if c.MaxRequestsPerConn < 1 || c.MaxRequestsPerConn > maxRequestsPerConn {
+		return fmt.Errorf("cassandra: bad MaxRequestsPerConn %d; accepted: 1 to %d", c.MaxRequestsPerConn, maxRequestsPerConn)
+	}
+	if c.MaxFrameSize < minMaxFrameSize || c.MaxFrameSize > maxMaxFrameSize {
+		return fmt.Errorf("cassandra: bad MaxFrameSize %d; accepted: %d to %d", c.MaxFrameSize, minMaxFrameSize, maxMaxFrameSize)
+	}
+	if c.Retries < 0 || c.Retries > maxRetries {
+		return fmt.Errorf("cassandra: bad Retries %d; accepted: 0 to %d", c.Retries, maxRetries)
+	}
+	return nil
+}
+
+// tlsConfig returns the TLS configuration of c, or nil when TLS is off. It
+// reads the files TLSCA, TLSCert and TLSKey. When the result has no
+// ServerName and verifies certificates, the dialer must set ServerName to
+// the host name of each host on a clone.
+func (c *Config) tlsConfig() (*tls.Config, error) {
+	if c.TLSConfig != nil {
+		return c.TLSConfig.Clone(), nil
+	}
+	if c.TLS == TLSOff {
+		return nil, nil
+	}
+	tc := &tls.Config{
+		MinVersion:         tls.VersionTLS12,
+		ServerName:         c.TLSServerName,
+		InsecureSkipVerify: c.TLS == TLSSkipVerify,
+	}
+	if c.TLSCA != "" {
+		pem, err := os.ReadFile(c.TLSCA)
+		if err != nil {
+			return nil, fmt.Errorf("cassandra: reading tls_ca: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("cassandra: tls_ca %s holds no PEM certificate", hider{pw: c.Password}.quote(c.TLSCA))
+		}
+		tc.RootCAs = pool
+	}
+	if c.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(c.TLSCert, c.TLSKey)
+		if err != nil {
+			return nil, fmt.Errorf("cassandra: loading tls_cert and tls_key: %w", err)
+		}
+		tc.Certificates = []tls.Certificate{cert}
+	}
+	return tc, nil
+}
+
+// normalizeHostPort checks a "host[:port]" of Config.Hosts and returns it as
+// "host:port".
+func normalizeHostPort(h string, hide hider) (string, error) {
+	q := hide.quote(h)
+	host, port := h, defaultPort
+	if len(h) > 0 && h[0] == '[' {
+		end := indexByte(h, ']')
+		if end < 0 {
+			return "", fmt.Errorf("cassandra: bad host %s: missing \"]\"", q)
+		}
+		host = h[1:end]
+		switch rest := h[end+1:]; {
+		case rest == "":
+		case rest[0] == ':':
+			port = rest[1:]
+		default:
+			return "", fmt.Errorf("cassandra: bad host %s: expected \":port\" after \"]\"", q)
+		}
+		if !validIPv6(host) {
+			return "", fmt.Errorf("cassandra: bad host %s: not an IPv6 address inside the brackets", q)
+		}
+	} else {
+		if i := indexByte(h, ':'); i >= 0 {
+			host, port = h[:i], h[i+1:]
+			if indexByte(port, ':') >= 0 {
+				if validIPv6(h) {
+					return "", fmt.Errorf("cassandra: bad host %s: put IPv6 addresses in brackets, as in [::1]:%s", q, defaultPort)
+				}
+				return "", fmt.Errorf("cassandra: bad host %s: more than one \":\"", q)
+			}
+		}
+		if err := checkHostName(host); err != "" {
+			return "", fmt.Errorf("cassandra: bad host %s: %s", q, err)
+		}
+	}
+	if !validPort(port) {
+		return "", fmt.Errorf("cassandra: bad port in host %s; accepted: 1 to 65535", q)
+	}
+	return net.JoinHostPort(host, trimZeros(port)), nil
+}
+
+func indexByte(s string, b byte) int { return strings.IndexByte(s, b) }
+
+// validIPv6 reports whether s is an IPv6 address, with or without a zone.
+func validIPv6(s string) bool {
+	a, err := netip.ParseAddr(s)
+	return err == nil && a.Is6()
+}
+
+// checkHostName checks a DNS name or IPv4 address and returns what is wrong
+// with it, or "".
+func checkHostName(h string) string {
+	if h == "" {
+		return "empty host name"
+	}
+	if len(h) > 253 {
+		return "host name longer than 253 characters"
+	}
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_') {
+			return "a host name holds only letters, digits, \"-\", \".\" and \"_\""
+		}
+	}
+	return ""
+}
+
+func validPort(p string) bool {
+	if p == "" || len(p) > 5 {
+		return false
+	}
+	n := 0
+	for i := 0; i < len(p); i++ {
+		if p[i] < '0' || p[i] > '9' {
+			return false
+		}
+		n = n*10 + int(p[i]-'0')
+	}
+	return n >= 1 && n <= 65535
+}
+
+// trimZeros drops the leading zeros of a valid port.
+func trimZeros(p string) string {
+	for len(p) > 1 && p[0] == '0' {
+		p = p[1:]
+	}
+	return p
+}
+
+func validKeyspace(ks string) bool {
+	if ks == "" || len(ks) > maxKeyspaceNameLength {
+		return false
+	}
+	for i := 0; i < len(ks); i++ {
+		c := ks[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// hider keeps the password out of error messages: quote shows a value
+// unless it contains the password, as decoded or as written in the DSN.
+type hider struct {
+	pw    string // the password
+	pwRaw string // the password as written in the DSN, percent-encoded
+}
+
+func (h hider) quote(v string) string {
+	if h.pw != "" && strings.Contains(v, h.pw) || h.pwRaw != "" && strings.Contains(v, h.pwRaw) {
+		return "(hidden: it contains the password)"
+	}
+	return strconv.Quote(v)
+}
