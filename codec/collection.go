@@ -173,15 +173,16 @@ func mapDecPlan(t Type, kp, vp *decPlan) *decPlan {
 
 // appendElem appends one [bytes] collection element; NULL and Unset are
 // refused (Cassandra rejects null inside list, set and map).
-func appendElem(dst []byte, t Type, p *encPlan, v any, what string) ([]byte, error) {
+// Errors name the whole collection (outer) and the element's own type.
+func appendElem(dst []byte, t Type, p *encPlan, v, outer any, what string) ([]byte, error) {
 	start := len(dst)
 	dst = append(dst, 0, 0, 0, 0)
 	out, kind, err := p.encode(dst, v)
 	if err != nil {
-		return dst[:start], encWrap(t, v, what, err)
+		return dst[:start], encWrap(t, outer, what, err)
 	}
 	if kind != KindBytes {
-		return dst[:start], encErr(t, v, "%s is %s; collections cannot hold NULL or unset", what, kind)
+		return dst[:start], encErr(t, outer, "%s is %s; collections cannot hold NULL or unset", what, kind)
 	}
 	return putInt32(out, start, int32(len(out)-start-4)), nil
 }
@@ -194,7 +195,7 @@ func encList(t Type, elem *encPlan) func([]byte, any) ([]byte, error) {
 			dst = binary.BigEndian.AppendUint32(dst, uint32(len(xs)))
 			var err error
 			for i, x := range xs {
-				if dst, err = appendElem(dst, t, elem, x, fmt.Sprintf("element %d", i)); err != nil {
+				if dst, err = appendElem(dst, t, elem, x, v, fmt.Sprintf("element %d", i)); err != nil {
 					return dst, err
 				}
 			}
@@ -209,7 +210,7 @@ func encList(t Type, elem *encPlan) func([]byte, any) ([]byte, error) {
 		dst = binary.BigEndian.AppendUint32(dst, uint32(n))
 		var err error
 		for i := 0; i < n; i++ {
-			if dst, err = appendElem(dst, t, elem, rv.Index(i).Interface(), fmt.Sprintf("element %d", i)); err != nil {
+			if dst, err = appendElem(dst, t, elem, rv.Index(i).Interface(), v, fmt.Sprintf("element %d", i)); err != nil {
 				return dst[:start], err
 			}
 		}
@@ -225,10 +226,10 @@ func encMap(t Type, kp, vp *encPlan) func([]byte, any) ([]byte, error) {
 		if es, ok := v.([]MapEntry); ok {
 			dst = binary.BigEndian.AppendUint32(dst, uint32(len(es)))
 			for i, e := range es {
-				if dst, err = appendElem(dst, t, kp, e.Key, fmt.Sprintf("key %d", i)); err != nil {
+				if dst, err = appendElem(dst, t, kp, e.Key, v, fmt.Sprintf("key %d", i)); err != nil {
 					return dst[:start], err
 				}
-				if dst, err = appendElem(dst, t, vp, e.Value, fmt.Sprintf("value %d", i)); err != nil {
+				if dst, err = appendElem(dst, t, vp, e.Value, v, fmt.Sprintf("value %d", i)); err != nil {
 					return dst[:start], err
 				}
 			}
@@ -242,10 +243,10 @@ func encMap(t Type, kp, vp *encPlan) func([]byte, any) ([]byte, error) {
 		it := rv.MapRange()
 		for it.Next() {
 			k := it.Key().Interface()
-			if dst, err = appendElem(dst, t, kp, k, fmt.Sprintf("key %v", k)); err != nil {
+			if dst, err = appendElem(dst, t, kp, k, v, fmt.Sprintf("key %v", k)); err != nil {
 				return dst[:start], err
 			}
-			if dst, err = appendElem(dst, t, vp, it.Value().Interface(), fmt.Sprintf("value of key %v", k)); err != nil {
+			if dst, err = appendElem(dst, t, vp, it.Value().Interface(), v, fmt.Sprintf("value of key %v", k)); err != nil {
 				return dst[:start], err
 			}
 		}

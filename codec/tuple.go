@@ -36,18 +36,18 @@ func tupleDecPlan(t Type, elems []*decPlan) *decPlan {
 }
 
 // appendField appends one [bytes] tuple component or UDT field, -1 for NULL.
-func appendField(dst []byte, t Type, p *encPlan, v any, what string) ([]byte, error) {
+func appendField(dst []byte, t Type, p *encPlan, v, outer any, what string) ([]byte, error) {
 	start := len(dst)
 	dst = append(dst, 0, 0, 0, 0)
 	out, kind, err := p.encode(dst, v)
 	if err != nil {
-		return dst[:start], encWrap(t, v, what, err)
+		return dst[:start], encWrap(t, outer, what, err)
 	}
 	switch kind {
 	case KindNull:
 		return putInt32(out, start, -1), nil
 	case KindUnset:
-		return dst[:start], encErr(t, v, "%s is unset; only whole bind values can be unset", what)
+		return dst[:start], encErr(t, outer, "%s is unset; only whole bind values can be unset", what)
 	}
 	return putInt32(out, start, int32(len(out)-start-4)), nil
 }
@@ -76,7 +76,7 @@ func encTuple(t Type, elems []*encPlan) func([]byte, any) ([]byte, error) {
 		start := len(dst)
 		var err error
 		for i, e := range elems {
-			if dst, err = appendField(dst, t, e, get(i), fmt.Sprintf("component %d", i)); err != nil {
+			if dst, err = appendField(dst, t, e, get(i), v, fmt.Sprintf("component %d", i)); err != nil {
 				return dst[:start], err
 			}
 		}

@@ -113,7 +113,7 @@ func encUDT(t Type, elems []*encPlan) func([]byte, any) ([]byte, error) {
 		start := len(dst)
 		var err error
 		for i, e := range elems {
-			if dst, err = appendField(dst, t, e, vals[i], fmt.Sprintf("field %q", t.Fields[i])); err != nil {
+			if dst, err = appendField(dst, t, e, vals[i], v, fmt.Sprintf("field %q", t.Fields[i])); err != nil {
 				return dst[:start], err
 			}
 		}
