@@ -36,7 +36,7 @@ func ParseDecimal(s string) (Decimal, error) {
 	}
 	mant, exp := s, int64(0)
 	if i := strings.IndexAny(s, "eE"); i >= 0 {
-		e, err := strconv.ParseInt(s[i+1:], 10, 32)
+		e, err := strconv.ParseInt(s[i+1:], 10, 40)
 		if err != nil {
 			return bad()
 		}

@@ -107,8 +107,6 @@ func TestEncodeErrorsNameTypes(t *testing.T) {
 
 func net4() any { return net.IP{1, 2, 3} } // no parser returns a 3-byte net.IP
 
-
-
 func TestDecodeErrors(t *testing.T) {
 	huge := h("7f ff ff ff  00 00 00 04 00 00 00 01") // 2^31-1 elements claimed in 12 bytes
 	cases := []struct {

@@ -117,3 +117,5 @@ func isTypedNil(v any) bool {
 	rv := reflect.ValueOf(v)
 	return rv.IsValid() && (rv.Kind() == reflect.Slice || rv.Kind() == reflect.Map) && rv.IsNil()
 }
+
+func reflectDeref(p any) any { return reflect.ValueOf(p).Elem().Interface() }
