@@ -136,8 +136,10 @@ type Config struct {
 	// Default 0.
 	ProtocolVersion int
 
-	// Compression of frame bodies: "" (none), "lz4" or "snappy". Protocol
-	// v5 has no snappy. Default "".
+	// Compression of frames: "" (none), "lz4" or "snappy", used when the
+	// server supports it, else the connection runs uncompressed. Protocol
+	// v5 has no snappy: with snappy, set ProtocolVersion 4 (0 picks v5 on
+	// servers that have it, uncompressed). Default "".
 	Compression string
 
 	// LocalDC names the local datacenter. When set, the driver prefers
@@ -228,8 +230,9 @@ func (c *Config) Clone() *Config {
 
 // normalize checks every field of c and puts them in canonical form: the
 // default port is added to hosts without one and Compression "none" becomes
-// "". ParseDSN calls it; the driver calls it on a Config built in code.
-// Its errors name the Config field, never the password.
+// "". It changes c.Hosts in place: ParseDSN calls it on its own Config, the
+// driver on a Clone of a Config built in code. Its errors name the Config
+// field and never show the password.
 func (c *Config) normalize() error { return c.normalizeHiding(hider{pw: c.Password}) }
 
 // normalizeHiding is normalize with the hider that keeps the password out of
@@ -284,7 +287,7 @@ func (c *Config) normalizeHiding(hide hider) error {
 		return fmt.Errorf("cassandra: bad Compression %s; accepted: \"\" (none), lz4, snappy", hide.quote(c.Compression))
 	}
 	if c.Compression == "snappy" && c.ProtocolVersion == 5 {
-		return errors.New("cassandra: protocol v5 has no snappy compression: use lz4, or ProtocolVersion 4")
+		return errors.New("cassandra: protocol v5 has no snappy compression: use compression=lz4, or protocol_version=4")
 	}
 	if c.TLS > TLSSkipVerify {
 		return fmt.Errorf("cassandra: bad TLS %v; accepted: TLSOff, TLSVerify, TLSSkipVerify", c.TLS)

@@ -246,7 +246,7 @@ func TestParseDSNErrorMessages(t *testing.T) {
 		{"cassandra://h?app_name=%zz", `cassandra: bad percent-encoding in the value of app_name: write "%" as %25`},
 		{"cassandra://h?tls_ca=/ca.pem", `cassandra: tls_ca, tls_cert, tls_key and tls_server_name need tls=true (or skip-verify)`},
 		{"cassandra://h?tls=true&tls_cert=/c.pem", `cassandra: tls_cert and tls_key go together: give both or neither`},
-		{"cassandra://h?compression=snappy&protocol_version=5", `cassandra: protocol v5 has no snappy compression: use lz4, or ProtocolVersion 4`},
+		{"cassandra://h?compression=snappy&protocol_version=5", `cassandra: protocol v5 has no snappy compression: use compression=lz4, or protocol_version=4`},
 		{"mysql://h", `cassandra: a DSN starts with "cassandra://"`},
 		{"user:pw@h", `cassandra: a DSN starts with "cassandra://"`},
 		{"", `cassandra: a DSN starts with "cassandra://"`},
