@@ -54,6 +54,9 @@ func (m *Rows) decode(r *Reader, v Version) error {
 	}
 	m.RowCount = int(n)
 	m.Content = content[:end:end]
+	if end == 0 {
+		m.Content = nil
+	}
 	m.pos, m.row = 0, 0
 	return nil
 }
