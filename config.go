@@ -360,7 +360,7 @@ func normalizeHostPort(h string, hide hider) (string, error) {
 	q := hide.quote(h)
 	host, port := h, defaultPort
 	if len(h) > 0 && h[0] == '[' {
-		end := indexByte(h, ']')
+		end := strings.IndexByte(h, ']')
 		if end < 0 {
 			return "", fmt.Errorf("cassandra: bad host %s: missing \"]\"", q)
 		}
@@ -376,9 +376,9 @@ func normalizeHostPort(h string, hide hider) (string, error) {
 			return "", fmt.Errorf("cassandra: bad host %s: not an IPv6 address inside the brackets", q)
 		}
 	} else {
-		if i := indexByte(h, ':'); i >= 0 {
+		if i := strings.IndexByte(h, ':'); i >= 0 {
 			host, port = h[:i], h[i+1:]
-			if indexByte(port, ':') >= 0 {
+			if strings.IndexByte(port, ':') >= 0 {
 				if validIPv6(h) {
 					return "", fmt.Errorf("cassandra: bad host %s: put IPv6 addresses in brackets, as in [::1]:%s", q, defaultPort)
 				}
@@ -394,8 +394,6 @@ func normalizeHostPort(h string, hide hider) (string, error) {
 	}
 	return net.JoinHostPort(host, trimZeros(port)), nil
 }
-
-func indexByte(s string, b byte) int { return strings.IndexByte(s, b) }
 
 // validIPv6 reports whether s is an IPv6 address, with or without a zone.
 func validIPv6(s string) bool {

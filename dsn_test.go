@@ -364,6 +364,20 @@ func TestParseDSNUserinfoAndKeyspace(t *testing.T) {
 	}
 }
 
+// An "@" after the host list is fine in a parameter value, but when the DSN
+// has an error too, the error hides its details: the "@" may end a password
+// holding an unencoded "/" or "?".
+func TestParseDSNAtAfterHosts(t *testing.T) {
+	c, err := ParseDSN("cassandra://u:p@h/ks?app_name=me@corp")
+	if err != nil || c.AppName != "me@corp" || c.Password != "p" {
+		t.Fatalf("ParseDSN: %#v, %v", c, err)
+	}
+	_, err = ParseDSN("cassandra://u:p@h/ks?app_name=me@corp&consistency=LOCL_ONE")
+	if err != errMisplacedAt {
+		t.Fatalf("error %v, want %v", err, errMisplacedAt)
+	}
+}
+
 func TestParseDSNEmptyAndRepeatedSeparators(t *testing.T) {
 	c, err := ParseDSN("cassandra://h/ks?&page_size=10&&timeout=1s&")
 	if err != nil {
