@@ -8,6 +8,10 @@ import (
 
 // list, set and map: an [int] count then that many [bytes] elements, or
 // key/value pairs for map (native_protocol_v5.spec sections 5.12-5.14).
+// A NULL collection (which is what Cassandra returns for an empty one that
+// is not frozen) decodes to a nil slice or map of the column's Go type; a
+// value with count 0 (an empty frozen collection) to an empty non-nil one,
+// so that re-encoding keeps the difference.
 // A list or set decodes to a typed slice ([]int32, [][]string...); a map to
 // a typed Go map, or to []MapEntry when the key's Go type cannot be a Go
 // map key (blob, inet, collections, tuples, UDTs, vectors) or has no useful
@@ -80,9 +84,6 @@ func listDecPlan(t Type, elem *decPlan) *decPlan {
 		if err != nil {
 			return nil, err
 		}
-		if n == 0 {
-			return null, trailing(t, rest)
-		}
 		s := reflect.MakeSlice(rt, n, n)
 		for i := 0; i < n; i++ {
 			var e []byte
@@ -121,9 +122,6 @@ func mapDecPlan(t Type, kp, vp *decPlan) *decPlan {
 		n, rest, err := readCount(t, b, 8)
 		if err != nil {
 			return nil, err
-		}
-		if n == 0 {
-			return null, trailing(t, rest)
 		}
 		var m reflect.Value
 		var entries []MapEntry

@@ -2,6 +2,7 @@ package codec
 
 import (
 	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -32,6 +33,11 @@ func fuzzDecoder(f *testing.F, t Type) {
 			tt.Fatalf("Decode(%x) returned %T, ScanType says %v", b, v, dec.ScanType())
 		}
 		out, kind, err := enc.Encode(make([]byte, 0, 16), v)
+		if err != nil && strings.Contains(err.Error(), "cannot hold NULL") {
+			// A NULL or empty element inside a collection (which Cassandra
+			// never sends) decodes, but cannot be bound back.
+			return
+		}
 		if err != nil {
 			tt.Fatalf("Decode(%x) = %#v, which does not encode: %v", b, v, err)
 		}
