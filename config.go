@@ -16,7 +16,7 @@ import (
 // Defaults of a Config made by NewConfig or ParseDSN.
 const (
 	defaultPort               = "9042"
-	defaultConsistency        = LocalQuorum
+	defaultConsistency        = LocalOne
 	defaultSerialConsistency  = Serial
 	defaultPageSize           = 5000
 	defaultTimeout            = 12 * time.Second
@@ -106,7 +106,8 @@ type Config struct {
 	Password string
 
 	// Consistency is the level of every request that does not set its own.
-	// Default LocalQuorum.
+	// Default LocalOne, as the issue and the DataStax drivers choose: the
+	// cheapest level that still stays in the local datacenter.
 	Consistency Consistency
 
 	// SerialConsistency is the level of the Paxos phase of lightweight

@@ -8,7 +8,7 @@ import (
 )
 
 func ExampleParseDSN() {
-	cfg, err := cassandra.ParseDSN("cassandra://app:p%40ss@10.0.0.1,10.0.0.2:9043,[::1]/shop?consistency=local_one&page_size=1000&timeout=2s")
+	cfg, err := cassandra.ParseDSN("cassandra://app:p%40ss@10.0.0.1,10.0.0.2:9043,[::1]/shop?consistency=local_quorum&page_size=1000&timeout=2s")
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -21,8 +21,8 @@ func ExampleParseDSN() {
 	fmt.Println(err)
 	// Output:
 	// [10.0.0.1:9042 10.0.0.2:9043 [::1]:9042]
-	// shop app LOCAL_ONE 1000 2s
-	// cassandra://app:***@10.0.0.1:9042,10.0.0.2:9043,[::1]:9042/shop?consistency=LOCAL_ONE&page_size=1000&timeout=2s
+	// shop app LOCAL_QUORUM 1000 2s
+	// cassandra://app:***@10.0.0.1:9042,10.0.0.2:9043,[::1]:9042/shop?consistency=LOCAL_QUORUM&page_size=1000&timeout=2s
 	// cassandra: unknown DSN parameter "consitency"; accepted: app_name, app_version, compression, connect_timeout, conns_per_host, consistency, idempotent, local_dc, max_frame_size, max_requests_per_conn, page_size, paging, protocol_version, retries, serial_consistency, timeout, tls, tls_ca, tls_cert, tls_key, tls_server_name
 }
 

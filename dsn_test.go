@@ -20,7 +20,7 @@ import (
 func TestNewConfigDefaults(t *testing.T) {
 	c := NewConfig()
 	want := &Config{
-		Consistency:        LocalQuorum,
+		Consistency:        LocalOne,
 		SerialConsistency:  Serial,
 		PageSize:           5000,
 		Paging:             PagingAuto,
