@@ -1,0 +1,101 @@
+package cassandra
+
+import (
+	"context"
+	"crypto/tls"
+	"database/sql/driver"
+	"net"
+	"sync/atomic"
+
+	"github.com/cqlsql/cassandra/internal/pool"
+	"github.com/cqlsql/cassandra/protocol"
+)
+
+// Connector holds what every connection of a *sql.DB shares: the Config,
+// the sockets (Config.ConnsPerHost multiplexed connections per host, opened
+// when first needed) and the prepared-statement cache. A driver.Conn it
+// returns is a cheap handle on them, so SetMaxOpenConns(500) does not open
+// 500 sockets. Close (called by (*sql.DB).Close) closes the sockets.
+type Connector struct {
+	cfg      *Config
+	pool     *pool.Pool
+	prepared pool.Cache
+	versions protocol.VersionCache
+	closed   atomic.Bool
+
+	// onRequest, when set (tests), sees every request before it is sent.
+	onRequest func(protocol.Request)
+	// dialContext, when set (tests), opens the sockets.
+	dialContext func(ctx context.Context, network, addr string) (net.Conn, error)
+}
+
+var _ driver.Connector = (*Connector)(nil)
+
+// NewConnector returns a Connector for cfg, for sql.OpenDB. cfg is copied
+// and checked; it can be changed afterwards without effect. No socket is
+// opened until the first request.
+func NewConnector(cfg *Config) (*Connector, error) {
+	cfg = cfg.Clone()
+	if err := cfg.normalize(); err != nil {
+		return nil, err
+	}
+	tlsConf, err := cfg.tlsConfig()
+	if err != nil {
+		return nil, err
+	}
+	c := &Connector{cfg: cfg}
+	c.pool = pool.New(cfg.Hosts, cfg.ConnsPerHost, cfg.ConnectTimeout, func(ctx context.Context, addr string) (*protocol.Conn, error) {
+		return c.dial(ctx, addr, tlsConf)
+	})
+	return c, nil
+}
+
+// dial opens one protocol connection to addr.
+func (c *Connector) dial(ctx context.Context, addr string, tlsConf *tls.Config) (*protocol.Conn, error) {
+	opts := protocol.DialOptions{
+		Version:      protocol.Version(c.cfg.ProtocolVersion),
+		VersionCache: &c.versions,
+		Compression:  c.cfg.Compression,
+		Keyspace:     c.cfg.Keyspace,
+		MaxFrameBody: c.cfg.MaxFrameSize,
+		MaxStreams:   c.cfg.MaxRequestsPerConn,
+		DialContext:  c.dialContext,
+	}
+	if c.cfg.Username != "" || c.cfg.Password != "" {
+		opts.Authenticator = protocol.PasswordAuthenticator{Username: c.cfg.Username, Password: c.cfg.Password}
+	}
+	if tlsConf != nil {
+		tc := tlsConf.Clone()
+		if tc.ServerName == "" && !tc.InsecureSkipVerify {
+			if h, _, err := net.SplitHostPort(addr); err == nil {
+				tc.ServerName = h
+			}
+		}
+		opts.TLS = tc
+	}
+	return protocol.Dial(ctx, addr, opts)
+}
+
+// Connect returns a connection handle. It opens no socket: the first
+// request does, if none is open yet.
+func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
+	if c.closed.Load() {
+		return nil, pool.ErrClosed
+	}
+	return &conn{c: c}, nil
+}
+
+// Driver returns the Driver.
+func (c *Connector) Driver() driver.Driver { return Driver{} }
+
+// Close closes every socket of the Connector. Requests in flight fail with
+// an error wrapping ErrConnClosed. (*sql.DB).Close calls it.
+func (c *Connector) Close() error {
+	if c.closed.Swap(true) {
+		return nil
+	}
+	return c.pool.Close()
+}
+
+// Config returns a copy of the Connector's configuration.
+func (c *Connector) Config() *Config { return c.cfg.Clone() }

@@ -1,0 +1,165 @@
+package pool
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/cqlsql/cassandra/codec"
+	"github.com/cqlsql/cassandra/protocol"
+)
+
+// MaxPrepared bounds the statements a Cache keeps; past it, an arbitrary
+// entry is dropped (the server keeps its own copy, so a dropped entry only
+// costs one PREPARE when used again).
+const MaxPrepared = 4096
+
+// Stmt is a prepared statement shared by every connection of a Connector:
+// its id, the types of its bind markers with their compiled encoders, and
+// the metadata of the rows it returns, which a v5 server may announce has
+// changed (after ALTER TABLE) and which Stmt then keeps up to date.
+type Stmt struct {
+	Keyspace string
+	Query    string
+	ID       []byte
+	Bound    []protocol.ColumnSpec
+	Encoders []*codec.Encoder
+
+	mu       sync.RWMutex
+	resultID []byte
+	result   []protocol.ColumnSpec
+}
+
+// Result returns the result metadata id (v5) and the result columns last
+// known for the statement.
+func (s *Stmt) Result() (id []byte, cols []protocol.ColumnSpec) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.resultID, s.result
+}
+
+// SetResult records new result metadata, as a Rows result with
+// Metadata_changed or a new PREPARE reports it.
+func (s *Stmt) SetResult(id []byte, cols []protocol.ColumnSpec) {
+	s.mu.Lock()
+	s.resultID, s.result = id, cols
+	s.mu.Unlock()
+}
+
+// NewStmt builds a Stmt from a Prepared result, compiling one encoder per
+// bind marker.
+func NewStmt(keyspace, query string, p *protocol.Prepared) (*Stmt, error) {
+	s := &Stmt{
+		Keyspace: keyspace,
+		Query:    query,
+		ID:       p.ID,
+		Bound:    p.Metadata.Columns,
+		Encoders: make([]*codec.Encoder, len(p.Metadata.Columns)),
+		resultID: p.ResultMetadataID,
+		result:   p.ResultMetadata.Columns,
+	}
+	for i, c := range p.Metadata.Columns {
+		e, err := codec.NewEncoder(c.Type)
+		if err != nil {
+			return nil, codec.WithColumn(err, c.Name)
+		}
+		s.Encoders[i] = e
+	}
+	return s, nil
+}
+
+// Update takes the id and metadata of a new PREPARE of the same statement
+// (after UNPREPARED).
+func (s *Stmt) Update(p *protocol.Prepared) {
+	s.mu.Lock()
+	s.ID = p.ID
+	s.resultID, s.result = p.ResultMetadataID, p.ResultMetadata.Columns
+	s.mu.Unlock()
+}
+
+// StmtID returns the current statement id.
+func (s *Stmt) StmtID() []byte {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.ID
+}
+
+type cacheKey struct{ keyspace, query string }
+
+type entry struct {
+	done chan struct{}
+	stmt *Stmt
+	err  error
+}
+
+// Cache maps keyspace and query text to prepared statements. Concurrent
+// first uses of a query prepare it once.
+type Cache struct {
+	mu sync.Mutex
+	m  map[cacheKey]*entry
+}
+
+// PrepareFunc sends PREPARE for query and builds the Stmt.
+type PrepareFunc func(ctx context.Context) (*Stmt, error)
+
+// Get returns the cached statement for keyspace and query, or prepares it
+// with prepare. A failed prepare is not cached. A caller waiting for
+// another caller's prepare that was cancelled tries again itself.
+func (c *Cache) Get(ctx context.Context, keyspace, query string, prepare PrepareFunc) (*Stmt, error) {
+	k := cacheKey{keyspace, query}
+	for {
+		c.mu.Lock()
+		if c.m == nil {
+			c.m = make(map[cacheKey]*entry)
+		}
+		e, ok := c.m[k]
+		if !ok {
+			if len(c.m) >= MaxPrepared {
+				for old := range c.m {
+					delete(c.m, old)
+					break
+				}
+			}
+			e = &entry{done: make(chan struct{})}
+			c.m[k] = e
+			c.mu.Unlock()
+			e.stmt, e.err = prepare(ctx)
+			if e.err != nil {
+				c.mu.Lock()
+				if c.m[k] == e {
+					delete(c.m, k)
+				}
+				c.mu.Unlock()
+			}
+			close(e.done)
+			return e.stmt, e.err
+		}
+		c.mu.Unlock()
+		select {
+		case <-e.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if e.err == nil {
+			return e.stmt, nil
+		}
+		if errors.Is(e.err, context.Canceled) || errors.Is(e.err, context.DeadlineExceeded) {
+			continue // someone else's context ended; prepare with ours
+		}
+		return nil, e.err
+	}
+}
+
+// Forget drops the statement for keyspace and query.
+func (c *Cache) Forget(keyspace, query string) {
+	c.mu.Lock()
+	delete(c.m, cacheKey{keyspace, query})
+	c.mu.Unlock()
+}
+
+// Len returns the number of cached statements.
+func (c *Cache) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.m)
+}

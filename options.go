@@ -1,0 +1,228 @@
+package cassandra
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// QueryOption is a per-query setting. Pass it as an extra argument of
+// Query, QueryRow or Exec, anywhere in the argument list:
+//
+//	db.QueryContext(ctx, "SELECT * FROM ks.t WHERE id = ?", id,
+//		cassandra.WithConsistency(cassandra.One), cassandra.WithPageSize(100))
+//
+// The driver removes it from the bound values (CheckNamedValue). Or attach
+// options to a context with WithQueryOptions; options given as arguments
+// win over those of the context.
+//
+// QueryOption implements driver.Valuer only so that mocks of database/sql
+// (go-sqlmock) can compare it: its value is a string such as
+// "cassandra.WithConsistency(ONE)". The cassandra driver never sends it.
+type QueryOption struct {
+	name  string
+	apply func(*queryOptions)
+}
+
+// Value returns the description of the option, for mocks and logs.
+func (o QueryOption) Value() (driver.Value, error) { return o.name, nil }
+
+// String returns the description of the option.
+func (o QueryOption) String() string { return o.name }
+
+// BatchType selects the kind of BATCH a transaction commits as.
+type BatchType uint8
+
+// Batch types; see WithBatchType.
+const (
+	// LoggedBatch (the default) goes through the batch log: all or
+	// nothing, eventually, even across partitions.
+	LoggedBatch BatchType = 0
+	// UnloggedBatch skips the batch log: faster, atomic only within one
+	// partition.
+	UnloggedBatch BatchType = 1
+	// CounterBatch holds counter updates only.
+	CounterBatch BatchType = 2
+)
+
+// String returns "LOGGED", "UNLOGGED" or "COUNTER".
+func (t BatchType) String() string {
+	switch t {
+	case LoggedBatch:
+		return "LOGGED"
+	case UnloggedBatch:
+		return "UNLOGGED"
+	case CounterBatch:
+		return "COUNTER"
+	}
+	return fmt.Sprintf("BatchType(%d)", uint8(t))
+}
+
+// queryOptions are the per-request settings; a zero field is unset and the
+// Config's value applies.
+type queryOptions struct {
+	consistency    Consistency
+	hasConsistency bool
+	serial         Consistency
+	pageSize       int
+	pagingState    []byte
+	paging         PagingMode
+	hasPaging      bool
+	timestamp      int64
+	hasTimestamp   bool
+	idempotent     bool
+	hasIdempotent  bool
+	trace          *uuid.UUID
+	batchType      BatchType
+	hasBatchType   bool
+	pagingOut      *[]byte
+}
+
+// merge applies the options of o that are set over those of base.
+func (base queryOptions) merge(o *queryOptions) queryOptions {
+	if o.hasConsistency {
+		base.consistency, base.hasConsistency = o.consistency, true
+	}
+	if o.serial != 0 {
+		base.serial = o.serial
+	}
+	if o.pageSize != 0 {
+		base.pageSize = o.pageSize
+	}
+	if o.pagingState != nil {
+		base.pagingState = o.pagingState
+	}
+	if o.hasPaging {
+		base.paging, base.hasPaging = o.paging, true
+	}
+	if o.hasTimestamp {
+		base.timestamp, base.hasTimestamp = o.timestamp, true
+	}
+	if o.hasIdempotent {
+		base.idempotent, base.hasIdempotent = o.idempotent, true
+	}
+	if o.trace != nil {
+		base.trace = o.trace
+	}
+	if o.hasBatchType {
+		base.batchType, base.hasBatchType = o.batchType, true
+	}
+	if o.pagingOut != nil {
+		base.pagingOut = o.pagingOut
+	}
+	return base
+}
+
+// WithConsistency sets the consistency level of the query (of the BATCH,
+// for a transaction).
+func WithConsistency(c Consistency) QueryOption {
+	return QueryOption{"cassandra.WithConsistency(" + c.String() + ")", func(o *queryOptions) {
+		o.consistency, o.hasConsistency = c, true
+	}}
+}
+
+// WithSerialConsistency sets the consistency of the Paxos phase of a
+// conditional statement: Serial or LocalSerial.
+func WithSerialConsistency(c Consistency) QueryOption {
+	return QueryOption{"cassandra.WithSerialConsistency(" + c.String() + ")", func(o *queryOptions) {
+		o.serial = c
+	}}
+}
+
+// WithPageSize sets the number of rows per page; n < 1 is ignored.
+func WithPageSize(n int) QueryOption {
+	return QueryOption{fmt.Sprintf("cassandra.WithPageSize(%d)", n), func(o *queryOptions) {
+		if n > 0 {
+			o.pageSize = n
+		}
+	}}
+}
+
+// WithPagingState resumes a query where a previous run of the same query
+// stopped: state is what that run returned through an sql.Out argument (see
+// PagingState). A nil or empty state starts from the first page. The query
+// text, its arguments and the page size must be the same as for the run
+// that produced the state.
+func WithPagingState(state []byte) QueryOption {
+	return QueryOption{fmt.Sprintf("cassandra.WithPagingState(%x)", state), func(o *queryOptions) {
+		if len(state) > 0 {
+			o.pagingState = state
+		}
+	}}
+}
+
+// WithPaging sets the paging mode of the query: PagingAuto (Next walks
+// every page) or PagingPages (each page is one result set: Next stops at
+// the end of the page, NextResultSet fetches the next one).
+func WithPaging(m PagingMode) QueryOption {
+	return QueryOption{"cassandra.WithPaging(" + m.String() + ")", func(o *queryOptions) {
+		o.paging, o.hasPaging = m, true
+	}}
+}
+
+// WithTimestamp sets the client-side write timestamp of the statement (of
+// every statement of a transaction's BATCH), in microseconds since the
+// Unix epoch as Cassandra stores it.
+func WithTimestamp(t time.Time) QueryOption {
+	us := t.UnixMicro()
+	return QueryOption{fmt.Sprintf("cassandra.WithTimestamp(%d)", us), func(o *queryOptions) {
+		o.timestamp, o.hasTimestamp = us, true
+	}}
+}
+
+// WithIdempotent says whether the statement may safely be sent again when
+// its connection is lost before the answer or the server times out; only
+// idempotent statements are retried (Config.Retries times).
+func WithIdempotent(idempotent bool) QueryOption {
+	return QueryOption{fmt.Sprintf("cassandra.WithIdempotent(%t)", idempotent), func(o *queryOptions) {
+		o.idempotent, o.hasIdempotent = idempotent, true
+	}}
+}
+
+// WithTracing asks the server to trace the query and stores the tracing
+// session id in *id when the (first) response arrives; the trace is then in
+// system_traces.sessions and system_traces.events.
+func WithTracing(id *uuid.UUID) QueryOption {
+	return QueryOption{"cassandra.WithTracing()", func(o *queryOptions) {
+		o.trace = id
+	}}
+}
+
+// WithBatchType selects the BATCH type of a transaction. Attach it to the
+// context given to BeginTx:
+//
+//	tx, err := db.BeginTx(cassandra.WithQueryOptions(ctx,
+//		cassandra.WithBatchType(cassandra.UnloggedBatch)), nil)
+func WithBatchType(t BatchType) QueryOption {
+	return QueryOption{"cassandra.WithBatchType(" + t.String() + ")", func(o *queryOptions) {
+		o.batchType, o.hasBatchType = t, true
+	}}
+}
+
+type optionsKey struct{}
+
+// WithQueryOptions returns a context that applies opts to every query,
+// Exec and transaction run with it. Options passed as query arguments win.
+func WithQueryOptions(ctx context.Context, opts ...QueryOption) context.Context {
+	var o queryOptions
+	if prev, ok := ctx.Value(optionsKey{}).(*queryOptions); ok {
+		o = *prev
+	}
+	for _, opt := range opts {
+		if opt.apply != nil {
+			opt.apply(&o)
+		}
+	}
+	return context.WithValue(ctx, optionsKey{}, &o)
+}
+
+// contextOptions returns the options attached to ctx.
+func contextOptions(ctx context.Context) queryOptions {
+	if o, ok := ctx.Value(optionsKey{}).(*queryOptions); ok {
+		return *o
+	}
+	return queryOptions{}
+}

@@ -1,0 +1,210 @@
+package cassandra
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+	"io"
+	"reflect"
+
+	"github.com/cqlsql/cassandra/codec"
+	"github.com/cqlsql/cassandra/protocol"
+)
+
+// rows is the driver.Rows of a query. It decodes each cell with the
+// compiled decoder of its column, built once per result. In PagingAuto mode
+// Next walks every page, fetching the next page in the background while
+// the current one is read; in PagingPages mode each page is a result set
+// (see rows_paging.go).
+type rows struct {
+	ctx  context.Context
+	req  *request
+	mode PagingMode
+
+	cols  []protocol.ColumnSpec
+	names []string
+	decs  []*codec.Decoder
+
+	cur   *protocol.Rows
+	cells [][]byte
+	state []byte // paging state of the next page; nil after the last
+
+	prefetch       chan fetched
+	cancelPrefetch context.CancelFunc
+	closed         bool
+}
+
+type fetched struct {
+	res  *protocol.Result
+	cols []protocol.ColumnSpec
+	err  error
+}
+
+var (
+	_ driver.Rows                           = (*rows)(nil)
+	_ driver.RowsNextResultSet              = (*rows)(nil)
+	_ driver.RowsColumnTypeDatabaseTypeName = (*rows)(nil)
+	_ driver.RowsColumnTypeScanType         = (*rows)(nil)
+	_ driver.RowsColumnTypeNullable         = (*rows)(nil)
+)
+
+func newRows(ctx context.Context, req *request, res *protocol.Result, cols []protocol.ColumnSpec) (*rows, error) {
+	r := &rows{ctx: ctx, req: req, mode: req.c.cfg.Paging}
+	if req.opts.hasPaging {
+		r.mode = req.opts.paging
+	}
+	if err := r.install(res, cols); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// install makes res the current page.
+func (r *rows) install(res *protocol.Result, cols []protocol.ColumnSpec) error {
+	if res == nil || res.Kind != protocol.ResultRows {
+		r.cur, r.state = nil, nil
+		r.writePagingState()
+		return nil
+	}
+	if r.decs == nil || !sameColumns(r.cols, cols) {
+		decs := make([]*codec.Decoder, len(cols))
+		names := make([]string, len(cols))
+		for i, c := range cols {
+			d, err := codec.NewDecoder(c.Type)
+			if err != nil {
+				return fmt.Errorf("cassandra: column %s: %w", c.Name, err)
+			}
+			decs[i], names[i] = d, c.Name
+		}
+		r.cols, r.decs, r.names = cols, decs, names
+	}
+	r.cur = &res.Rows
+	r.state = res.Rows.Metadata.PagingState
+	r.writePagingState()
+	if r.mode == PagingAuto && r.state != nil {
+		r.startPrefetch()
+	}
+	return nil
+}
+
+// writePagingState stores the paging state of the next page into the
+// sql.Out destination of the query, if any: nil after the last page.
+func (r *rows) writePagingState() {
+	if out := r.req.opts.pagingOut; out != nil {
+		if r.state == nil {
+			*out = nil
+		} else {
+			*out = append([]byte(nil), r.state...)
+		}
+	}
+}
+
+func sameColumns(a, b []protocol.ColumnSpec) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Name != b[i].Name || a[i].Type.String() != b[i].Type.String() {
+			return false
+		}
+	}
+	return true
+}
+
+// startPrefetch asks for the next page while the current one is read.
+func (r *rows) startPrefetch() {
+	ctx, cancel := context.WithCancel(r.ctx)
+	ch := make(chan fetched, 1)
+	state := r.state
+	req := r.req
+	go func() {
+		res, cols, err := req.fetch(ctx, state)
+		ch <- fetched{res, cols, err}
+	}()
+	r.prefetch, r.cancelPrefetch = ch, cancel
+}
+
+// nextPage waits for the page being prefetched (or fetches it) and makes
+// it current.
+func (r *rows) nextPage() error {
+	if r.prefetch == nil {
+		r.startPrefetch()
+	}
+	var f fetched
+	select {
+	case f = <-r.prefetch:
+	case <-r.ctx.Done():
+		return r.ctx.Err()
+	}
+	r.cancelPrefetch()
+	r.prefetch, r.cancelPrefetch = nil, nil
+	if f.err != nil {
+		return f.err
+	}
+	return r.install(f.res, f.cols)
+}
+
+// Columns returns the column names.
+func (r *rows) Columns() []string { return r.names }
+
+// Next decodes the next row into dest; in PagingAuto mode it moves to the
+// next page when the current one is used up.
+func (r *rows) Next(dest []driver.Value) error {
+	if r.closed {
+		return io.EOF
+	}
+	for {
+		if r.cur != nil {
+			cells, err := r.cur.NextRow(r.cells[:0])
+			if err == nil {
+				r.cells = cells
+				for i, cell := range cells {
+					v, err := r.decs[i].Decode(cell)
+					if err != nil {
+						return fmt.Errorf("cassandra: %w", codec.WithColumn(err, r.names[i]))
+					}
+					dest[i] = v
+				}
+				return nil
+			}
+			if err != io.EOF {
+				return err
+			}
+		}
+		if r.mode == PagingPages || r.state == nil {
+			return io.EOF
+		}
+		if err := r.nextPage(); err != nil {
+			return err
+		}
+	}
+}
+
+// Close stops a prefetch in flight; nothing else holds resources.
+func (r *rows) Close() error {
+	r.closed = true
+	if r.cancelPrefetch != nil {
+		r.cancelPrefetch()
+		r.prefetch, r.cancelPrefetch = nil, nil
+	}
+	r.cur = nil
+	return nil
+}
+
+// ColumnTypeDatabaseTypeName returns the CQL type of column i as CQL
+// writes it, in lower case: "int", "text", "map<text, int>",
+// "frozen<list<int>>" is reported without frozen.
+func (r *rows) ColumnTypeDatabaseTypeName(i int) string { return r.cols[i].Type.String() }
+
+// ColumnTypeScanType returns the Go type of the non-NULL values of column i.
+func (r *rows) ColumnTypeScanType(i int) reflect.Type {
+	if t := r.decs[i].ScanType(); t != nil {
+		return t
+	}
+	return reflect.TypeOf((*any)(nil)).Elem()
+}
+
+// ColumnTypeNullable reports that every column can be NULL: CQL has no NOT
+// NULL (primary key columns are never NULL, but the metadata does not say
+// which they are).
+func (r *rows) ColumnTypeNullable(i int) (nullable, ok bool) { return true, true }

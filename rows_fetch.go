@@ -1,0 +1,240 @@
+package cassandra
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+
+	"github.com/cqlsql/cassandra/internal/pool"
+	"github.com/cqlsql/cassandra/protocol"
+	"github.com/google/uuid"
+)
+
+// request is one statement ready to send: a prepared statement with its
+// encoded values (EXECUTE), or a statement without arguments (QUERY), and
+// its options. fetch sends it for any page.
+type request struct {
+	c      *Connector
+	query  string
+	stmt   *pool.Stmt // nil: sent as QUERY
+	values []protocol.Value
+	opts   queryOptions
+}
+
+// newRequest prepares query when it has arguments (or ps is given) and
+// encodes the arguments with the types of its bind markers.
+func (c *Connector) newRequest(ctx context.Context, query string, ps *pool.Stmt, args []driver.NamedValue, opts queryOptions) (*request, error) {
+	if c.closed.Load() {
+		return nil, driver.ErrBadConn
+	}
+	if err := checkStatement(query); err != nil {
+		return nil, err
+	}
+	r := &request{c: c, query: query, stmt: ps, opts: opts}
+	if ps == nil && len(args) > 0 {
+		var err error
+		if r.stmt, err = c.prepare(ctx, query); err != nil {
+			return nil, err
+		}
+	}
+	if r.stmt != nil {
+		var err error
+		if r.values, err = bind(r.stmt, args); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// prepare returns the cached prepared statement for query, preparing it
+// once however many goroutines ask at the same time.
+func (c *Connector) prepare(ctx context.Context, query string) (*pool.Stmt, error) {
+	return c.prepared.Get(ctx, c.cfg.Keyspace, query, func(ctx context.Context) (*pool.Stmt, error) {
+		ctx, cancel := c.withTimeout(ctx)
+		defer cancel()
+		sock, err := c.pool.Acquire(ctx)
+		if err != nil {
+			return nil, err
+		}
+		p, err := c.prepareOn(ctx, sock, query)
+		if err != nil {
+			return nil, err
+		}
+		return pool.NewStmt(c.cfg.Keyspace, query, p)
+	})
+}
+
+// prepareOn sends PREPARE on sock.
+func (c *Connector) prepareOn(ctx context.Context, sock *protocol.Conn, query string) (*protocol.Prepared, error) {
+	f, err := c.do(ctx, sock, &protocol.Prepare{Statement: query}, protocol.RequestOptions{})
+	if err != nil {
+		return nil, err
+	}
+	r, ok := f.Message.(*protocol.Result)
+	if !ok || r.Kind != protocol.ResultPrepared {
+		return nil, fmt.Errorf("cassandra: server %v answered PREPARE with %v", sock.RemoteAddr(), f.Header.Opcode)
+	}
+	return &r.Prepared, nil
+}
+
+// withTimeout applies Config.Timeout to a context without a deadline.
+func (c *Connector) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok || c.cfg.Timeout <= 0 {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, c.cfg.Timeout)
+}
+
+// do sends req on sock. A server ERROR comes back as the error (*Error).
+func (c *Connector) do(ctx context.Context, sock *protocol.Conn, req protocol.Request, ro protocol.RequestOptions) (*protocol.ResponseFrame, error) {
+	if c.onRequest != nil {
+		c.onRequest(req)
+	}
+	f, err := sock.DoWith(ctx, req, ro)
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+			return f, fmt.Errorf("%w (%v)", ctxErr, err)
+		}
+		return f, err
+	}
+	if e, ok := f.Message.(*protocol.Error); ok {
+		return f, e
+	}
+	return f, nil
+}
+
+// params builds the query parameters of one page.
+func (r *request) params(pagingState []byte) protocol.QueryParams {
+	cfg := r.c.cfg
+	p := protocol.QueryParams{
+		Consistency:       protocol.Consistency(cfg.Consistency),
+		Values:            r.values,
+		PageSize:          int32(cfg.PageSize),
+		PagingState:       pagingState,
+		SerialConsistency: protocol.Consistency(cfg.SerialConsistency),
+	}
+	o := &r.opts
+	if o.hasConsistency {
+		p.Consistency = protocol.Consistency(o.consistency)
+	}
+	if o.serial != 0 {
+		p.SerialConsistency = protocol.Consistency(o.serial)
+	}
+	if o.pageSize > 0 {
+		p.PageSize = int32(o.pageSize)
+	}
+	if o.hasTimestamp {
+		p.Timestamp, p.HasTimestamp = o.timestamp, true
+	}
+	return p
+}
+
+// idempotent reports whether the request may be sent again.
+func (r *request) idempotent() bool {
+	if r.opts.hasIdempotent {
+		return r.opts.idempotent
+	}
+	return r.c.cfg.Idempotent
+}
+
+// fetch sends the request for the page at pagingState (nil: the first)
+// and returns the result with the columns that describe its rows. An
+// UNPREPARED answer is handled by preparing again on the same socket and
+// sending once more; an idempotent request that fails with a lost
+// connection or a server timeout is sent again, on another socket, up to
+// Config.Retries times.
+func (r *request) fetch(ctx context.Context, pagingState []byte) (*protocol.Result, []protocol.ColumnSpec, error) {
+	ctx, cancel := r.c.withTimeout(ctx)
+	defer cancel()
+	ro := protocol.RequestOptions{Tracing: r.opts.trace != nil}
+	retries := 0
+	if r.idempotent() {
+		retries = r.c.cfg.Retries
+	}
+	var last *protocol.Conn
+	for attempt := 0; ; attempt++ {
+		sock, err := r.c.pool.AcquireExcept(ctx, last)
+		if err != nil {
+			return nil, nil, err
+		}
+		res, cols, err := r.fetchOn(ctx, sock, pagingState, ro)
+		if err == nil || attempt >= retries || !retryable(err) || ctx.Err() != nil {
+			return res, cols, err
+		}
+		last = sock
+	}
+}
+
+// retryable reports whether an idempotent request that failed with err
+// may be sent again.
+func retryable(err error) bool {
+	if errors.Is(err, protocol.ErrConnClosed) {
+		return true
+	}
+	code, ok := serverCode(err)
+	if !ok {
+		return false
+	}
+	switch code {
+	case ErrCodeOverloaded, ErrCodeIsBootstrapping, ErrCodeUnavailable, ErrCodeReadTimeout, ErrCodeWriteTimeout:
+		return true
+	}
+	return false
+}
+
+func (r *request) fetchOn(ctx context.Context, sock *protocol.Conn, pagingState []byte, ro protocol.RequestOptions) (*protocol.Result, []protocol.ColumnSpec, error) {
+	params := r.params(pagingState)
+	var f *protocol.ResponseFrame
+	var err error
+	if r.stmt == nil {
+		f, err = r.c.do(ctx, sock, &protocol.Query{Statement: r.query, Params: params}, ro)
+	} else {
+		for try := 0; ; try++ {
+			resultID, cols := r.stmt.Result()
+			params.SkipMetadata = sock.Version() >= protocol.V5 && len(cols) > 0
+			e := &protocol.Execute{ID: r.stmt.StmtID(), ResultMetadataID: resultID, Params: params}
+			f, err = r.c.do(ctx, sock, e, ro)
+			if try > 0 || !isUnprepared(err) {
+				break
+			}
+			p, perr := r.c.prepareOn(ctx, sock, r.stmt.Query)
+			if perr != nil {
+				return nil, nil, fmt.Errorf("cassandra: preparing again after UNPREPARED: %w", perr)
+			}
+			r.stmt.Update(p)
+		}
+	}
+	if f != nil && r.opts.trace != nil && f.Traced() {
+		*r.opts.trace = uuid.UUID(f.TracingID)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	res, ok := f.Message.(*protocol.Result)
+	if !ok {
+		return nil, nil, fmt.Errorf("cassandra: server %v answered with %v instead of RESULT", sock.RemoteAddr(), f.Header.Opcode)
+	}
+	if res.Kind != protocol.ResultRows {
+		return res, nil, nil
+	}
+	md := &res.Rows.Metadata
+	cols := md.Columns
+	if r.stmt != nil {
+		if md.NewMetadataID != nil && len(md.Columns) > 0 {
+			r.stmt.SetResult(md.NewMetadataID, md.Columns)
+		}
+		if md.NoMetadata || len(cols) == 0 && md.ColumnCount > 0 {
+			_, cols = r.stmt.Result()
+		}
+	}
+	if len(cols) != md.ColumnCount {
+		return nil, nil, fmt.Errorf("cassandra: the rows have %d columns but the known metadata %d: run the query again", md.ColumnCount, len(cols))
+	}
+	return res, cols, nil
+}
+
+func isUnprepared(err error) bool {
+	code, ok := serverCode(err)
+	return ok && code == ErrCodeUnprepared
+}
