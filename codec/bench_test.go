@@ -170,4 +170,3 @@ func BenchmarkListInt100(b *testing.B) {
 func benchName(s string) string {
 	return strings.NewReplacer(" ", "", "<", "(", ">", ")", ",", "_").Replace(s)
 }
-
