@@ -1,5 +1,7 @@
 package codec
 
+import "reflect"
+
 // boolean: one byte, 0 is false, anything else true (native_protocol_v5.spec
 // section 5.4). Encoding writes 1 for true.
 
@@ -17,7 +19,11 @@ func encBoolean(t Type) func([]byte, any) ([]byte, error) {
 	return func(dst []byte, v any) ([]byte, error) {
 		x, ok := v.(bool)
 		if !ok {
-			return dst, encTypeErr(t, v)
+			rv := reflect.ValueOf(v)
+			if rv.Kind() != reflect.Bool {
+				return dst, encTypeErr(t, v)
+			}
+			x = rv.Bool()
 		}
 		if x {
 			return append(dst, 1), nil

@@ -73,6 +73,9 @@ type decPlan struct {
 	// fixed is the size of the value inside a vector when the type has a
 	// fixed length there (Cassandra's valueLengthIfFixed), else 0.
 	fixed int
+	// list, set for scalar types, decodes n [bytes] elements of this type
+	// from rest into a []T without reflection, for list<T> and set<T>.
+	list func(coll Type, n int, rest []byte) (any, []byte, error)
 }
 
 // NewDecoder compiles the decoding plan of t. It fails for unknown type ids,

@@ -84,6 +84,16 @@ func listDecPlan(t Type, elem *decPlan) *decPlan {
 		if err != nil {
 			return nil, err
 		}
+		if elem.list != nil {
+			v, rest, err := elem.list(t, n, rest)
+			if err == nil {
+				err = trailing(t, rest)
+			}
+			if err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
 		s := reflect.MakeSlice(rt, n, n)
 		for i := 0; i < n; i++ {
 			var e []byte

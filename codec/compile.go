@@ -43,6 +43,23 @@ func scalar[T any](t Type, rt reflect.Type, fixed int, emptyIsNull bool, f func(
 			}
 			return v, nil
 		},
+		list: func(coll Type, n int, rest []byte) (any, []byte, error) {
+			out := make([]T, n)
+			for i := range out {
+				var e []byte
+				var err error
+				if e, rest, err = readBytes(coll, rest); err != nil {
+					return nil, nil, err
+				}
+				if e == nil || len(e) == 0 && emptyIsNull {
+					continue // NULL element: the zero value
+				}
+				if out[i], err = f(e); err != nil {
+					return nil, nil, decWrap(coll, fmt.Sprintf("element %d", i), retype(err, t))
+				}
+			}
+			return out, rest, nil
+		},
 	}
 }
 
