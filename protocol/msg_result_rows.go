@@ -82,18 +82,19 @@ func scanCells(b []byte, n int) (int, error) {
 
 // NextRow returns the cells of the next row, appended to cells[:0] (pass
 // the previous result to reuse it). A NULL cell is nil; an empty value is an
-// empty non-nil slice. Cells alias the frame body. At the end it returns
-// nil, io.EOF.
+// empty non-nil slice. Cells alias the frame body. After the last row it
+// returns io.EOF; on io.EOF and errors the returned slice is cells[:0], so
+// a loop doing cells, err = rows.NextRow(cells) keeps its buffer.
 func (m *Rows) NextRow(cells [][]byte) ([][]byte, error) {
-	if m.row >= m.RowCount {
-		return nil, io.EOF
-	}
 	cells = cells[:0]
+	if m.row >= m.RowCount {
+		return cells, io.EOF
+	}
 	b := m.Content
 	pos := m.pos
 	for i := 0; i < m.Metadata.ColumnCount; i++ {
 		if len(b)-pos < 4 {
-			return nil, malformed("row %d cell %d: truncated", m.row, i)
+			return cells[:0], malformed("row %d cell %d: truncated", m.row, i)
 		}
 		l := int32(binary.BigEndian.Uint32(b[pos:]))
 		pos += 4
@@ -102,7 +103,7 @@ func (m *Rows) NextRow(cells [][]byte) ([][]byte, error) {
 			continue
 		}
 		if int(l) > len(b)-pos {
-			return nil, malformed("row %d cell %d of %d bytes, %d remain", m.row, i, l, len(b)-pos)
+			return cells[:0], malformed("row %d cell %d of %d bytes, %d remain", m.row, i, l, len(b)-pos)
 		}
 		cells = append(cells, b[pos:pos+int(l):pos+int(l)])
 		pos += int(l)
