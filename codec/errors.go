@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 )
 
 // ErrNull is returned by the typed decoders (DecodeInt, DecodeBigint, ...)
@@ -28,7 +29,7 @@ const (
 type Error struct {
 	Op     Op
 	Column string // set by WithColumn; empty otherwise
-	CQL    string // CQL type name, as Type.String
+	CQL    string // CQL type name, as Type.String ("Go T" when Assign had only a Go value)
 	GoType string // Go type involved ("" when only bytes were involved)
 	Msg    string
 	Err    error // wrapped cause, may be nil
@@ -43,7 +44,13 @@ func (e *Error) Error() string {
 	case OpEncode:
 		s += fmt.Sprintf("cannot bind Go %s as CQL %s", e.GoType, e.CQL)
 	case OpAssign:
-		s += fmt.Sprintf("cannot store CQL %s value into Go %s", e.CQL, e.GoType)
+		// Assign knows only the Go type of the value (CQL holds "Go T");
+		// Decoder.Scan knows its CQL type.
+		src := "CQL " + e.CQL
+		if strings.HasPrefix(e.CQL, "Go ") {
+			src = e.CQL
+		}
+		s += fmt.Sprintf("cannot store %s value into Go %s", src, e.GoType)
 	default:
 		s += fmt.Sprintf("cannot decode CQL %s", e.CQL)
 	}

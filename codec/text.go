@@ -15,16 +15,24 @@ var (
 	tBlob  = Type{ID: TypeBlob}
 )
 
-// DecodeText decodes text or varchar; invalid UTF-8 is an error.
+// DecodeText decodes text or varchar; invalid UTF-8 is an error. NULL (nil)
+// returns ErrNull; an empty value is "".
 func DecodeText(b []byte) (string, error) {
+	if b == nil {
+		return "", ErrNull
+	}
 	if !utf8.Valid(b) {
 		return "", decErr(tText, "invalid UTF-8")
 	}
 	return string(b), nil
 }
 
-// DecodeASCII decodes ascii; a byte above 127 is an error.
+// DecodeASCII decodes ascii; a byte above 127 is an error. NULL (nil)
+// returns ErrNull; an empty value is "".
 func DecodeASCII(b []byte) (string, error) {
+	if b == nil {
+		return "", ErrNull
+	}
 	if i := nonASCII(b); i >= 0 {
 		return "", decErr(tASCII, "byte 0x%02x at offset %d is not ASCII", b[i], i)
 	}
