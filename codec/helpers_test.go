@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"math"
 	"math/big"
+	"net"
 	"reflect"
 	"strings"
 	"time"
@@ -64,6 +65,10 @@ func equalV(a, b reflect.Value) bool {
 	case Decimal:
 		y := b.Interface().(Decimal)
 		return x.Scale == y.Scale && x.unscaled().Cmp(y.unscaled()) == 0
+	case net.IP:
+		// An IPv4-mapped IPv6 address binds as 4 bytes, as Java's
+		// InetAddress (and so Cassandra) treats it: the same address.
+		return x.Equal(b.Interface().(net.IP)) && (x == nil) == (b.Interface().(net.IP) == nil)
 	case time.Time:
 		y := b.Interface().(time.Time)
 		return x.Equal(y) && x.Location() == y.Location()
