@@ -7,10 +7,12 @@ import (
 
 // tuple: one [bytes] per component, -1 for NULL (native_protocol_v5.spec
 // section 5.21). A tuple decodes to []any with one entry per component;
-// values shorter than the type leave the missing components nil.
+// values shorter than the type leave the missing components nil. An empty
+// (zero-byte) value decodes as NULL, so that a hostile list of empty
+// tuples cannot make each 4-byte element allocate a whole []any.
 
 func tupleDecPlan(t Type, elems []*decPlan) *decPlan {
-	p := &decPlan{t: t, rt: rtAnySlice}
+	p := &decPlan{t: t, rt: rtAnySlice, emptyIsNull: true}
 	p.fn = func(b []byte) (any, error) {
 		out := make([]any, len(elems))
 		rest := b

@@ -14,7 +14,7 @@ import (
 // are checked for well-formedness and ignored.
 
 func udtDecPlan(t Type, elems []*decPlan) *decPlan {
-	p := &decPlan{t: t, rt: rtUDTMap}
+	p := &decPlan{t: t, rt: rtUDTMap, emptyIsNull: true}
 	p.fn = func(b []byte) (any, error) {
 		out := make(map[string]any, len(elems))
 		rest := b
