@@ -9,6 +9,7 @@ import (
 
 	"github.com/cqlsql/cassandra/codec"
 	"github.com/cqlsql/cassandra/protocol"
+	"github.com/google/uuid"
 )
 
 // rows is the driver.Rows of a query. It decodes each cell with the
@@ -21,9 +22,10 @@ type rows struct {
 	req  *request
 	mode PagingMode
 
-	cols  []protocol.ColumnSpec
-	names []string
-	decs  []*codec.Decoder
+	cols   []protocol.ColumnSpec
+	names  []string
+	decs   []*codec.Decoder
+	uuidAt []bool // uuid and timeuuid columns, returned as strings
 
 	cur   *protocol.Rows
 	cells [][]byte
@@ -69,14 +71,16 @@ func (r *rows) install(res *protocol.Result, cols []protocol.ColumnSpec) error {
 	if r.decs == nil || !sameColumns(r.cols, cols) {
 		decs := make([]*codec.Decoder, len(cols))
 		names := make([]string, len(cols))
+		uuidAt := make([]bool, len(cols))
 		for i, c := range cols {
 			d, err := codec.NewDecoder(c.Type)
 			if err != nil {
 				return fmt.Errorf("cassandra: column %s: %w", c.Name, err)
 			}
 			decs[i], names[i] = d, c.Name
+			uuidAt[i] = c.Type.ID == codec.TypeUUID || c.Type.ID == codec.TypeTimeUUID
 		}
-		r.cols, r.decs, r.names = cols, decs, names
+		r.cols, r.decs, r.names, r.uuidAt = cols, decs, names, uuidAt
 	}
 	r.cur = &res.Rows
 	r.state = res.Rows.Metadata.PagingState
@@ -163,6 +167,9 @@ func (r *rows) Next(dest []driver.Value) error {
 					if err != nil {
 						return fmt.Errorf("cassandra: %w", codec.WithColumn(err, r.names[i]))
 					}
+					if u, ok := v.(uuid.UUID); ok && r.uuidAt[i] {
+						v = u.String() // uuid.UUID's Scan takes strings, not uuid.UUID
+					}
 					dest[i] = v
 				}
 				return nil
@@ -192,12 +199,17 @@ func (r *rows) Close() error {
 }
 
 // ColumnTypeDatabaseTypeName returns the CQL type of column i as CQL
-// writes it, in lower case: "int", "text", "map<text, int>",
-// "frozen<list<int>>" is reported without frozen.
+// writes it, in lower case (not upper case as some drivers do): "int",
+// "text", "map<text, int>", "vector<float, 3>".
 func (r *rows) ColumnTypeDatabaseTypeName(i int) string { return r.cols[i].Type.String() }
 
 // ColumnTypeScanType returns the Go type of the non-NULL values of column i.
+// uuid and timeuuid columns are returned as strings (xxxxxxxx-xxxx-...),
+// which scan into string and into uuid.UUID (through its Scan method).
 func (r *rows) ColumnTypeScanType(i int) reflect.Type {
+	if r.uuidAt[i] {
+		return reflect.TypeOf("")
+	}
 	if t := r.decs[i].ScanType(); t != nil {
 		return t
 	}

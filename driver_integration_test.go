@@ -1,0 +1,237 @@
+package cassandra
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"math/big"
+	"net"
+	"net/netip"
+	"reflect"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+func TestIntegrationRoundTripTypes(t *testing.T) {
+	db, _, _ := testDB(t)
+	mustExec(t, db, `CREATE TABLE types (
+		id int PRIMARY KEY, t text, b bigint, d double, ok boolean, u uuid,
+		ts timestamp, bl blob, tags list<text>, m map<text, int>, vi varint, ip inet)`)
+	id := uuid.MustParse("6ba7b810-9dad-11d1-80b4-00c04fd430c8")
+	ts := time.Date(2024, 5, 6, 7, 8, 9, 123e6, time.UTC)
+	mustExec(t, db, "INSERT INTO types (id, t, b, d, ok, u, ts, bl, tags, m, vi, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		1, "héllo", int64(1)<<40, 2.5, true, id, ts, []byte{0, 1, 2}, []string{"a", "b"}, map[string]int{"x": 1, "y": 2},
+		big.NewInt(-123456789), netip.MustParseAddr("10.0.0.1"))
+	mustExec(t, db, "INSERT INTO types (id) VALUES (?)", 2)
+	mustExec(t, db, "INSERT INTO types (id, t, b) VALUES (?, ?, ?)", 3, nil, nil)
+
+	var (
+		s    string
+		b    int64
+		d    float64
+		ok   bool
+		u    uuid.UUID
+		gotT time.Time
+		bl   []byte
+		tags []string
+		m    map[string]int32
+		vi   *big.Int
+		ip   net.IP
+	)
+	err := db.QueryRow("SELECT t, b, d, ok, u, ts, bl, tags, m, vi, ip FROM types WHERE id = ?", 1).
+		Scan(&s, &b, &d, &ok, &u, &gotT, &bl, &tags, &m, &vi, &ip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s != "héllo" || b != 1<<40 || d != 2.5 || !ok || u != id || !gotT.Equal(ts) || !reflect.DeepEqual(bl, []byte{0, 1, 2}) ||
+		!reflect.DeepEqual(tags, []string{"a", "b"}) || !reflect.DeepEqual(m, map[string]int32{"x": 1, "y": 2}) ||
+		vi.Cmp(big.NewInt(-123456789)) != 0 || !ip.Equal(net.ParseIP("10.0.0.1")) {
+		t.Errorf("got %q %d %v %v %v %v %v %v %v %v %v", s, b, d, ok, u, gotT, bl, tags, m, vi, ip)
+	}
+
+	for _, id := range []int{2, 3} {
+		var ns sql.NullString
+		var nb sql.NullInt64
+		var ntags []string
+		if err := db.QueryRow("SELECT t, b, tags FROM types WHERE id = ?", id).Scan(&ns, &nb, &ntags); err != nil {
+			t.Fatal(err)
+		}
+		if ns.Valid || nb.Valid || ntags != nil {
+			t.Errorf("id %d: want NULLs, got %v %v %v", id, ns, nb, ntags)
+		}
+	}
+
+	rows, err := db.Query("SELECT id, t, m FROM types WHERE id = 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cts, err := rows.ColumnTypes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, ct := range cts {
+		names = append(names, ct.DatabaseTypeName())
+		if n, ok := ct.Nullable(); !ok || !n {
+			t.Errorf("%s: Nullable = %v, %v", ct.Name(), n, ok)
+		}
+	}
+	if want := []string{"int", "text", "map<text, int>"}; !reflect.DeepEqual(names, want) {
+		t.Errorf("DatabaseTypeName: got %q, want %q", names, want)
+	}
+	if st := cts[0].ScanType(); st != reflect.TypeOf(int32(0)) {
+		t.Errorf("ScanType of int column: %v", st)
+	}
+}
+
+func TestIntegrationAutoPagingReadsAllRows(t *testing.T) {
+	db, _, _ := testDB(t)
+	mustExec(t, db, "CREATE TABLE p (pk int, ck int, v text, PRIMARY KEY (pk, ck))")
+	insertRows(t, db, 1234)
+	rows, err := db.QueryContext(WithQueryOptions(context.Background(), WithPageSize(100)), "SELECT ck, v FROM p WHERE pk = 0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var ck int
+		var v string
+		if err := rows.Scan(&ck, &v); err != nil {
+			t.Fatal(err)
+		}
+		if ck != n || v != "v"+itoa(n) {
+			t.Fatalf("row %d: got %d %q", n, ck, v)
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if n != 1234 {
+		t.Fatalf("read %d rows, want 1234", n)
+	}
+	if rows.NextResultSet() {
+		t.Error("auto mode: NextResultSet = true")
+	}
+}
+
+func insertRows(t testing.TB, db *sql.DB, n int) {
+	t.Helper()
+	stmt, err := db.Prepare("INSERT INTO p (pk, ck, v) VALUES (0, ?, ?)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stmt.Close()
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	sem := make(chan struct{}, 32)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(i int) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if _, err := stmt.Exec(i, "v"+itoa(i)); err != nil {
+				errs <- err
+			}
+		}(i)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+}
+
+func itoa(i int) string { return big.NewInt(int64(i)).String() }
+
+func TestIntegrationSyntaxErrorIsError(t *testing.T) {
+	db, _, _ := testDB(t)
+	for _, args := range [][]any{nil, {1}} {
+		_, err := db.Exec("SELEKT * FROM nowhere WHERE x = ?", args...)
+		var cerr *Error
+		if !errors.As(err, &cerr) {
+			t.Fatalf("args %v: error %v (%T) is not a *cassandra.Error", args, err, err)
+		}
+		if cerr.Code != 0x2000 {
+			t.Errorf("code %v, want SYNTAX_ERROR (0x2000)", cerr.Code)
+		}
+		if !errors.Is(err, &Error{Code: ErrCodeSyntax}) {
+			t.Error("errors.Is by code failed")
+		}
+	}
+}
+
+func TestIntegrationManyGoroutinesFewSockets(t *testing.T) {
+	db, c, ks := testDB(t)
+	db.SetMaxOpenConns(200)
+	mustExec(t, db, "CREATE TABLE kv (k int PRIMARY KEY, v int)")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var wg sync.WaitGroup
+	errs := make(chan error, 200)
+	for g := 0; g < 200; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := 0; i < 50; i++ {
+				k := g*50 + i
+				if i%2 == 0 {
+					if _, err := db.ExecContext(ctx, "INSERT INTO kv (k, v) VALUES (?, ?)", k, k*2); err != nil {
+						errs <- err
+						return
+					}
+					continue
+				}
+				var v int
+				if err := db.QueryRowContext(ctx, "SELECT v FROM kv WHERE k = ?", k-1).Scan(&v); err != nil {
+					errs <- err
+					return
+				}
+				if v != (k-1)*2 {
+					errs <- errors.New("wrong value read back")
+					return
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	hosts := len(c.cfg.Hosts)
+	limit := c.cfg.ConnsPerHost * hosts
+	if open := c.pool.Open(); open > limit {
+		t.Errorf("pool holds %d sockets, want at most %d", open, limit)
+	}
+	// Ask the server: our sockets are those with our driver name and a
+	// keyspace of this test.
+	rows, err := db.QueryContext(ctx, "SELECT driver_name, keyspace_name FROM system_views.clients")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	ours := 0
+	for rows.Next() {
+		var name, keyspace sql.NullString
+		if err := rows.Scan(&name, &keyspace); err != nil {
+			t.Fatal(err)
+		}
+		if keyspace.String == ks {
+			ours++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("server lists %d sockets in keyspace %s (ConnsPerHost %d, %d hosts)", ours, ks, c.cfg.ConnsPerHost, hosts)
+	if ours < 1 || ours > limit+1 {
+		t.Errorf("server lists %d of our sockets, want 1..%d", ours, limit+1)
+	}
+}
