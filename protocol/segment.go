@@ -245,16 +245,18 @@ func DecodeSegmentPayload(dst []byte, h SegmentHeader, b []byte, c Compressor) (
 // to dst. scratch, if non-nil, is used for the compressed bytes and
 // returned for reuse.
 func ReadSegment(r io.Reader, dst, scratch []byte, c Compressor) (payload, scratchOut []byte, selfContained bool, err error) {
-	var hb [CompressedSegmentHeaderSize]byte
 	compressed := c != nil
 	hsize := SegmentHeaderSize
 	if compressed {
 		hsize = CompressedSegmentHeaderSize
 	}
-	if _, err = io.ReadFull(r, hb[:hsize]); err != nil {
+	// The header is read into scratch: a local array would escape to the
+	// heap through io.ReadFull.
+	scratch = grow(scratch[:0], hsize)
+	if _, err = io.ReadFull(r, scratch); err != nil {
 		return dst, scratch, false, err
 	}
-	h, err := ParseSegmentHeader(hb[:hsize], compressed)
+	h, err := ParseSegmentHeader(scratch, compressed)
 	if err != nil {
 		return dst, scratch, false, err
 	}
