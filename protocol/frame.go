@@ -97,6 +97,9 @@ func AppendFrame(dst []byte, v Version, flags Flags, stream int16, req Request) 
 	if flags&FlagCustomPayload != 0 {
 		return dst, fmt.Errorf("cassandra: AppendFrame cannot write a custom payload; use AppendRequestFrame")
 	}
+	if !v.Supported() {
+		return dst, &UnsupportedVersionError{Version: v}
+	}
 	start := len(dst)
 	dst = Header{Version: v, Flags: flags, Stream: stream, Opcode: req.Opcode()}.Append(dst)
 	dst, err := req.AppendBody(dst, v)
@@ -121,6 +124,9 @@ func AppendRequestFrame(dst []byte, f *RequestFrame) ([]byte, error) {
 	start := len(dst)
 	h := f.Header
 	h.Response, h.Opcode, h.Length = false, f.Message.Opcode(), 0
+	if !h.Version.Supported() {
+		return dst, &UnsupportedVersionError{Version: h.Version}
+	}
 	dst = h.Append(dst)
 	var err error
 	if h.Flags&FlagCustomPayload != 0 {
@@ -221,6 +227,9 @@ func AppendResponseFrame(dst []byte, f *ResponseFrame) ([]byte, error) {
 	start := len(dst)
 	h := f.Header
 	h.Response, h.Opcode, h.Length = true, f.Message.Opcode(), 0
+	if !h.Version.Supported() {
+		return dst, &UnsupportedVersionError{Version: h.Version, Response: true}
+	}
 	dst = h.Append(dst)
 	var err error
 	if h.Flags&FlagTracing != 0 {

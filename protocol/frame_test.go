@@ -117,6 +117,12 @@ func TestAppendFrameGolden(t *testing.T) {
 	if err == nil || !bytes.Equal(out, dst) {
 		t.Fatalf("not-set on v3: %v, % x", err, out)
 	}
+	if _, err := AppendFrame(nil, 2, 0, 1, &Options{}); !errors.Is(err, ErrUnsupportedVersion) {
+		t.Fatalf("AppendFrame v2: %v", err)
+	}
+	if _, err := AppendResponseFrame(nil, &ResponseFrame{Header: Header{Version: 6}, Message: &Ready{}}); !errors.Is(err, ErrUnsupportedVersion) {
+		t.Fatalf("AppendResponseFrame v6: %v", err)
+	}
 	if _, err := AppendFrame(nil, V4, FlagCustomPayload, 1, &Options{}); err == nil {
 		t.Fatal("AppendFrame with FlagCustomPayload must fail")
 	}
