@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strconv"
+	"strings"
 )
 
 // ErrorCode is the [int] code of an ERROR response (spec section 8 of v5,
@@ -70,9 +71,42 @@ type ErrorDetails interface {
 	appendTo(dst []byte, v Version) ([]byte, error)
 }
 
-// Error formats the error as "cassandra: <CODE> (0x....): message".
+// Error formats the error as "cassandra: <CODE> (0x....): message", followed
+// by the details in brackets when there are some, such as
+// "[consistency QUORUM: 1 of 3 required replicas alive]".
 func (e *Error) Error() string {
-	return fmt.Sprintf("cassandra: %v (0x%04x): %s", e.Code, uint32(e.Code), e.Message)
+	s := fmt.Sprintf("cassandra: %v (0x%04x): %s", e.Code, uint32(e.Code), e.Message)
+	if d := describeDetails(e.Details); d != "" {
+		s += " [" + d + "]"
+	}
+	return s
+}
+
+func describeDetails(d ErrorDetails) string {
+	switch d := d.(type) {
+	case *Unavailable:
+		return fmt.Sprintf("consistency %v: %d of %d required replicas alive", d.Consistency, d.Alive, d.Required)
+	case *WriteTimeout:
+		return fmt.Sprintf("consistency %v: %d of %d replicas acknowledged the %s write", d.Consistency, d.Received, d.BlockFor, d.WriteType)
+	case *ReadTimeout:
+		return fmt.Sprintf("consistency %v: %d of %d replicas answered, data present: %v", d.Consistency, d.Received, d.BlockFor, d.DataPresent)
+	case *ReadFailure:
+		return fmt.Sprintf("consistency %v: %d of %d replicas answered, %d failed", d.Consistency, d.Received, d.BlockFor, d.NumFailures)
+	case *WriteFailure:
+		return fmt.Sprintf("consistency %v: %d of %d replicas acknowledged the %s write, %d failed", d.Consistency, d.Received, d.BlockFor, d.WriteType, d.NumFailures)
+	case *CASWriteUnknown:
+		return fmt.Sprintf("consistency %v: %d of %d replicas acknowledged", d.Consistency, d.Received, d.BlockFor)
+	case *FunctionFailure:
+		return fmt.Sprintf("function %s.%s(%s)", d.Keyspace, d.Function, strings.Join(d.ArgTypes, ", "))
+	case *AlreadyExists:
+		if d.Table == "" {
+			return "keyspace " + d.Keyspace
+		}
+		return "table " + d.Keyspace + "." + d.Table
+	case *Unprepared:
+		return fmt.Sprintf("statement id %x", d.ID)
+	}
+	return ""
 }
 
 // Is reports whether target is an *Error with the same code, so

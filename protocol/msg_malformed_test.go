@@ -3,6 +3,7 @@ package protocol
 import (
 	"errors"
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/cqlsql/cassandra/codec"
@@ -188,5 +189,26 @@ func TestEmptyCellIsNotNull(t *testing.T) {
 	cells, err := res.Rows.NextRow(nil)
 	if err != nil || cells[0] == nil || len(cells[0]) != 0 || cells[1] != nil {
 		t.Fatalf("%#v %v", cells, err)
+	}
+}
+
+func TestErrorStrings(t *testing.T) {
+	for _, tc := range goldenResponses {
+		e, ok := tc.msg.(*Error)
+		if !ok {
+			continue
+		}
+		s := e.Error()
+		if !strings.HasPrefix(s, "cassandra: "+e.Code.String()) {
+			t.Errorf("%s: %q", tc.name, s)
+		}
+		if e.Details != nil && !strings.HasSuffix(s, "]") {
+			t.Errorf("%s: details missing from %q", tc.name, s)
+		}
+	}
+	e := &Error{Code: ErrCodeUnavailable, Message: "Cannot achieve consistency level QUORUM", Details: &Unavailable{Consistency: Quorum, Required: 2, Alive: 1}}
+	want := "cassandra: UNAVAILABLE (0x1000): Cannot achieve consistency level QUORUM [consistency QUORUM: 1 of 2 required replicas alive]"
+	if e.Error() != want {
+		t.Errorf("%q", e.Error())
 	}
 }
