@@ -152,7 +152,7 @@ func TestReaderGolden(t *testing.T) {
 		4, 192, 168, 0, 1, // [inetaddr]
 		0, 0x0A, // [consistency] LOCAL_ONE
 		0xC3, 0xE8, 0x00, // [unsigned vint] 256000
-		0x03,                // [vint] -2
+		0x03,             // [vint] -2
 		0, 0x20, 0, 0x09, // [option] list (0x0020) of int (0x0009)
 		1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, // [uuid]
 	)
@@ -366,5 +366,40 @@ func TestEnumStrings(t *testing.T) {
 		if op.Valid() != (op != 0x04) {
 			t.Errorf("%v.Valid() = %v", op, op.Valid())
 		}
+	}
+}
+
+func TestSmallHelpers(t *testing.T) {
+	if !(FlagTracing | FlagWarning).Has(FlagWarning) || Flags(FlagTracing).Has(FlagTracing|FlagWarning) {
+		t.Error("Flags.Has")
+	}
+	if !Serial.IsSerial() || !LocalSerial.IsSerial() || Quorum.IsSerial() {
+		t.Error("Consistency.IsSerial")
+	}
+	for op := Opcode(0); op <= 0x10; op++ {
+		want := op == OpStartup || op == OpAuthResponse || op == OpOptions || op == OpQuery ||
+			op == OpPrepare || op == OpExecute || op == OpBatch || op == OpRegister
+		if op.IsRequest() != want {
+			t.Errorf("%v.IsRequest() = %v", op, op.IsRequest())
+		}
+		if _, err := NewRequest(op); (err == nil) != want {
+			t.Errorf("NewRequest(%v): %v", op, err)
+		}
+		if _, err := NewResponse(op); (err == nil) != (op.Valid() && !want) {
+			t.Errorf("NewResponse(%v): %v", op, err)
+		}
+	}
+	var r Reader
+	r.Reset(cat(1, 2, 3))
+	if err := r.Skip(1); err != nil || r.Offset() != 1 || r.Len() != 2 || !bytes.Equal(r.Remaining(), []byte{2, 3}) {
+		t.Error("Reader Reset/Skip/Offset/Remaining")
+	}
+	m := RowsMetadata{PagingState: []byte{}}
+	if !m.HasMorePages() || (&RowsMetadata{}).HasMorePages() {
+		t.Error("HasMorePages")
+	}
+	e := &UnsupportedVersionError{Version: 2, Response: true}
+	if !strings.Contains(e.Error(), "version 2") {
+		t.Error(e.Error())
 	}
 }
