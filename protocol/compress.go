@@ -73,3 +73,22 @@ func checkMaxLen(n, maxLen int) error {
 	}
 	return nil
 }
+
+// CompressFrame appends to dst the frame (header and uncompressed body, as
+// AppendFrame writes it) with its body compressed by c, FlagCompression set
+// and the length updated, for v3 and v4 connections that negotiated
+// compression. STARTUP must not be compressed; callers skip it, and may skip
+// empty bodies. frame and dst must not overlap.
+func CompressFrame(dst, frame []byte, c Compressor) ([]byte, error) {
+	if len(frame) < HeaderSize {
+		return dst, errShort("frame header", HeaderSize, len(frame))
+	}
+	start := len(dst)
+	dst = append(dst, frame[:HeaderSize]...)
+	dst[start+1] |= byte(FlagCompression)
+	dst, err := c.Compress(dst, frame[HeaderSize:])
+	if err != nil {
+		return dst[:start], err
+	}
+	return patchLength(dst, start)
+}
