@@ -120,31 +120,24 @@ func TestIntegrationAutoPagingReadsAllRows(t *testing.T) {
 	}
 }
 
+// insertRows inserts n rows (0, i, "v<i>") into table p, 100 per
+// unlogged batch (one partition).
 func insertRows(t testing.TB, db *sql.DB, n int) {
 	t.Helper()
-	stmt, err := db.Prepare("INSERT INTO p (pk, ck, v) VALUES (0, ?, ?)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stmt.Close()
-	var wg sync.WaitGroup
-	errs := make(chan error, n)
-	sem := make(chan struct{}, 32)
-	for i := 0; i < n; i++ {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func(i int) {
-			defer wg.Done()
-			defer func() { <-sem }()
-			if _, err := stmt.Exec(i, "v"+itoa(i)); err != nil {
-				errs <- err
+	ctx := WithQueryOptions(context.Background(), WithBatchType(UnloggedBatch))
+	for i := 0; i < n; {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for end := min(i+100, n); i < end; i++ {
+			if _, err := tx.Exec("INSERT INTO p (pk, ck, v) VALUES (0, ?, ?)", i, "v"+itoa(i)); err != nil {
+				t.Fatal(err)
 			}
-		}(i)
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

@@ -74,3 +74,5 @@ func mustExec(t testing.TB, db *sql.DB, query string, args ...any) sql.Result {
 	}
 	return r
 }
+
+func timeAtMicro(us int64) time.Time { return time.UnixMicro(us) }
