@@ -198,7 +198,13 @@ func appendElem(dst []byte, t Type, p *encPlan, v, outer any, what string) ([]by
 // encList takes any slice or array (not a string); []byte is a list of
 // tinyint-sized numbers here, not a blob.
 func encList(t Type, elem *encPlan) func([]byte, any) ([]byte, error) {
+	fast := sliceEncoderFor(t, t.Elems[0])
 	return func(dst []byte, v any) ([]byte, error) {
+		if fast != nil {
+			if out, ok, err := fast(dst, v); ok {
+				return out, err
+			}
+		}
 		if xs, ok := v.([]any); ok {
 			dst = binary.BigEndian.AppendUint32(dst, uint32(len(xs)))
 			var err error

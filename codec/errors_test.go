@@ -62,6 +62,8 @@ func TestEncodeErrorsNameTypes(t *testing.T) {
 		{tList(tInt), []any{1, nil}, "[]interface {}", "element 1 is null"},
 		{tList(tInt), []int64{1, 1 << 40}, "[]int64", "element 1"},
 		{tList(tInt), []any{1, Unset}, "[]interface {}", "unset"},
+		{tList(tText), []string{"ok", "\xff"}, "[]string", "element 1: cannot bind Go string as CQL text: invalid UTF-8"},
+		{tSet(tTimestamp), []time.Time{time.Date(300_000_000, 1, 1, 0, 0, 0, 0, time.UTC)}, "[]time.Time", "element 0"},
 		{tMap(tText, tInt), []int{1}, "[]int", "unsupported Go type"},
 		{tMap(tText, tInt), map[string]string{"a": "b"}, "map[string]string", "value of key a"},
 		{tTuple(tInt, tText), []any{1}, "[]interface {}", "1 values for 2 components"},

@@ -9,8 +9,12 @@ import (
 
 var tInet = Type{ID: TypeInet}
 
-// DecodeInet decodes an inet as a net.IP of 4 or 16 bytes (a copy).
+// DecodeInet decodes an inet as a net.IP of 4 or 16 bytes (a copy). NULL
+// and empty values return ErrNull.
 func DecodeInet(b []byte) (net.IP, error) {
+	if len(b) == 0 {
+		return nil, ErrNull
+	}
 	if len(b) != 4 && len(b) != 16 {
 		return nil, decErr(tInet, "want 4 or 16 bytes, got %d", len(b))
 	}
