@@ -1,0 +1,88 @@
+// Package cassandra is a database/sql driver for Apache Cassandra, written
+// in pure Go on the CQL native protocol (v3 to v5).
+//
+//	db, err := sql.Open("cassandra", "cassandra://127.0.0.1:9042/shop?consistency=local_quorum")
+//
+// or, from a Config built in code:
+//
+//	cfg := cassandra.NewConfig()
+//	cfg.Hosts = []string{"10.0.0.1:9042", "10.0.0.2:9042"}
+//	connector, err := cassandra.NewConnector(cfg)
+//	db := sql.OpenDB(connector)
+//
+// # Connections
+//
+// A *sql.DB has one Connector, which owns the sockets: Config.ConnsPerHost
+// multiplexed connections per host (default 2), opened on first use,
+// replaced when broken. Requests go to the hosts in round robin and, on a
+// host, to the socket with the fewest requests in flight. The connections
+// database/sql manages (SetMaxOpenConns...) are cheap handles on these
+// sockets, so a large pool of them costs no sockets. db.Close closes the
+// sockets. USE is refused because it would change one shared socket only:
+// set the keyspace in the DSN or qualify table names.
+//
+// # Statements
+//
+// A statement with arguments is prepared once per Connector (the prepared
+// statement is cached by keyspace and text; concurrent first uses prepare
+// once) and executed with its arguments encoded for the types of its bind
+// markers. When a node has forgotten the statement (UNPREPARED), the driver
+// prepares it again and retries once; when the table changed (v5), the
+// cached result metadata is updated, so SELECT * sees new columns. A
+// statement without arguments is sent as a plain QUERY.
+//
+// Bind markers are ? or :name. Arguments are positional, or all named with
+// sql.Named, matched to the marker names (for ?, the column name).
+//
+// Values scan into the Go types listed by Rows.ColumnTypes (ScanType): int
+// into int32, bigint into int64, text into string, map<text, int> into
+// map[string]int32, inet into net.IP, uuid and timeuuid into string (which
+// also scans into uuid.UUID). ColumnTypeDatabaseTypeName reports CQL type
+// names in lower case, as CQL writes them: "int", "map<text, int>".
+// Every column is reported nullable.
+//
+// # Paging
+//
+// With paging=auto (the default) Rows.Next walks every page, fetching the
+// next page in the background while the current one is read. With
+// paging=pages (DSN) or WithPaging(PagingPages) (one query), each page is a
+// result set: Next stops at the end of the page and Rows.NextResultSet
+// fetches the next one. To resume a query later (a web cursor), pass an
+// sql.Out{Dest: &state} argument, with state a []byte: it receives the
+// paging state of the next page (nil after the last page); pass it back with
+// WithPagingState(state).
+//
+// # Per-query options
+//
+// QueryOption values passed among the arguments, or attached to the
+// context with WithQueryOptions, set the consistency, serial consistency,
+// page size, paging mode, paging state, client timestamp, idempotence and
+// tracing of one query: see WithConsistency and the other With functions.
+//
+// # Transactions
+//
+// Cassandra has no transactions: a *sql.Tx is one BATCH. Exec in the
+// transaction checks the statement at once (INSERT, UPDATE or DELETE only,
+// prepared with its arguments) and queues it; Query is an error; Commit
+// sends one BATCH frame; Rollback sends nothing. The batch is LOGGED unless
+// WithBatchType(UnloggedBatch or CounterBatch) is attached to the context
+// given to BeginTx. Isolation levels other than the default, and ReadOnly,
+// are errors. A conditional batch (IF ...) whose conditions fail makes
+// Commit return a *NotAppliedError, which matches ErrNotApplied.
+//
+// Result.RowsAffected is 1 or 0 for a conditional statement (whether it
+// applied) and an error for any other: Cassandra does not count the rows a
+// write touches. LastInsertId is always an error.
+//
+// # Errors
+//
+// Server errors are *Error values (errors.As), with the code (ErrCodeSyntax,
+// ErrCodeUnavailable, ...) and typed details (*Unavailable, *ReadTimeout,
+// *WriteTimeout...). A request whose socket closed before its answer fails
+// with an error wrapping ErrConnClosed: it may have been applied. Only
+// idempotent requests (Config.Idempotent or WithIdempotent) are retried,
+// Config.Retries times.
+//
+// Every request is bounded by its context; when the context has no
+// deadline, by Config.Timeout.
+package cassandra
