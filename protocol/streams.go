@@ -2,6 +2,7 @@ package protocol
 
 import (
 	"context"
+	"errors"
 	"math/bits"
 	"sync/atomic"
 )
@@ -40,9 +41,13 @@ func newStreamIDs(max int) *streamIDs {
 	return s
 }
 
+// errStreamsClosed is returned by acquire when its done channel closes.
+var errStreamsClosed = errors.New("cassandra: connection closed while waiting for a free stream id")
+
 // acquire returns a free stream id, waiting for one to be released when all
-// are in use. It returns ctx.Err() if ctx ends first.
-func (s *streamIDs) acquire(ctx context.Context) (int16, error) {
+// are in use. It returns ctx.Err() if ctx ends first, errStreamsClosed if
+// done (may be nil) closes first.
+func (s *streamIDs) acquire(ctx context.Context, done <-chan struct{}) (int16, error) {
 	select {
 	case s.slots <- struct{}{}:
 	default:
@@ -50,6 +55,8 @@ func (s *streamIDs) acquire(ctx context.Context) (int16, error) {
 		case s.slots <- struct{}{}:
 		case <-ctx.Done():
 			return 0, ctx.Err()
+		case <-done:
+			return 0, errStreamsClosed
 		}
 	}
 	// Holding a token guarantees at least one clear bit exists.

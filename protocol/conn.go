@@ -1,0 +1,407 @@
+package protocol
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+	"sync/atomic"
+)
+
+// ErrConnClosed is wrapped by the error of every request that fails because
+// the connection was closed by Close or lost (socket error, protocol
+// violation). errors.Is(err, ErrConnClosed) tells such failures apart from
+// server errors; the error also wraps the cause when there is one.
+var ErrConnClosed = errors.New("cassandra: connection closed")
+
+// Conn is one multiplexed connection to a Cassandra node, past the
+// handshake (see Dial). Its methods are safe for concurrent use: up to
+// MaxStreams requests are in flight at once, each on its own stream id; Do
+// waits for a free id beyond that.
+//
+// One writer goroutine coalesces the queued requests into one socket write
+// (no timer: whatever is queued when the previous write returns goes in the
+// next); one reader goroutine reads responses and hands each to the request
+// waiting on its stream id.
+type Conn struct {
+	nc       net.Conn
+	addr     string
+	version  Version
+	comp     Compressor // nil when no compression was negotiated
+	compName string
+	maxBody  int
+	segments bool // v5 framing (spec v5 section 2) is active
+
+	br *bufio.Reader
+	rd frameReader
+
+	streams *streamIDs
+	calls   []atomic.Pointer[call]
+
+	wmu   sync.Mutex
+	wbuf  []byte        // frames queued for the writer; guarded by wmu
+	wkick chan struct{} // capacity 1: "wbuf is not empty"
+
+	closed    chan struct{}
+	closing   atomic.Bool
+	closeOnce sync.Once
+	closeErr  error // set before closed is closed
+	readerEnd chan struct{}
+	writerEnd chan struct{}
+
+	onEvent func(*Event)
+	events  chan *Event
+	evDrops atomic.Int64
+}
+
+// result is what the reader hands to a waiting request.
+type result struct {
+	h    Header
+	body []byte
+	err  error
+}
+
+const (
+	callWaiting int32 = iota
+	callDelivered
+	callAbandoned
+)
+
+// call is the pooled per-request state. ch has capacity 1 and receives
+// exactly one result per use, so it is reused across requests.
+type call struct {
+	ch    chan result
+	state atomic.Int32
+	buf   []byte // encoding buffer, reused
+}
+
+var callPool = sync.Pool{New: func() any { return &call{ch: make(chan result, 1)} }}
+
+func getCall() *call {
+	cl := callPool.Get().(*call)
+	cl.state.Store(callWaiting)
+	return cl
+}
+
+func putCall(cl *call) {
+	if cap(cl.buf) > 64<<10 {
+		cl.buf = nil
+	}
+	callPool.Put(cl)
+}
+
+// Version returns the negotiated protocol version.
+func (c *Conn) Version() Version { return c.version }
+
+// Compression returns the negotiated compression ("lz4", "snappy") or "".
+func (c *Conn) Compression() string { return c.compName }
+
+// RemoteAddr returns the address of the server.
+func (c *Conn) RemoteAddr() net.Addr { return c.nc.RemoteAddr() }
+
+// InFlight reports how many stream ids are in use, including those of
+// cancelled requests whose reply has not arrived yet.
+func (c *Conn) InFlight() int { return c.streams.inUse() }
+
+// DroppedEvents reports how many EVENT messages were dropped because the
+// event handler was not keeping up (or no handler was set).
+func (c *Conn) DroppedEvents() int64 { return c.evDrops.Load() }
+
+// Done is closed when the connection is closed or lost; Err then says why.
+func (c *Conn) Done() <-chan struct{} { return c.closed }
+
+// Err returns nil while the connection is usable, else an error wrapping
+// ErrConnClosed and the cause.
+func (c *Conn) Err() error {
+	select {
+	case <-c.closed:
+		return c.closeErr
+	default:
+		return nil
+	}
+}
+
+// Close closes the socket and fails every in-flight request with an error
+// wrapping ErrConnClosed. It waits for the reader and writer goroutines to
+// end. Closing twice is harmless.
+func (c *Conn) Close() error {
+	c.fail(fmt.Errorf("%w by Close", ErrConnClosed))
+	<-c.readerEnd
+	<-c.writerEnd
+	return nil
+}
+
+// fail closes the connection once with err (which wraps ErrConnClosed) and
+// fails every registered request.
+func (c *Conn) fail(err error) {
+	c.closeOnce.Do(func() {
+		c.closeErr = err
+		c.closing.Store(true)
+		close(c.closed)
+		c.nc.Close()
+	})
+	c.sweep()
+}
+
+// sweep fails every request still registered. Requests that register after
+// closing is set see it themselves (see Do), so nothing is left waiting.
+func (c *Conn) sweep() {
+	for i := range c.calls {
+		if cl := c.calls[i].Swap(nil); cl != nil {
+			c.deliver(int16(i), cl, result{err: c.closeErr})
+		}
+	}
+}
+
+// deliver hands r to cl, the call that was registered on stream id. If the
+// request was abandoned (context ended), the id is freed here instead.
+func (c *Conn) deliver(id int16, cl *call, r result) {
+	if cl.state.CompareAndSwap(callWaiting, callDelivered) {
+		cl.ch <- r // capacity 1, never blocks
+		return
+	}
+	// Abandoned: the waiter is gone; drop the late reply and free the id.
+	c.streams.release(id)
+	putCall(cl)
+}
+
+// start launches the reader, writer and event goroutines. The handshake is
+// over and c.rd is set up for the negotiated framing.
+func (c *Conn) start() {
+	go c.readLoop()
+	go c.writeLoop()
+	if c.onEvent != nil {
+		go c.eventLoop()
+	}
+}
+
+// Do sends req and waits for its response. A server ERROR comes back as a
+// *Error, with the ResponseFrame (warnings, tracing id) also returned.
+//
+// The ResponseFrame owns its memory: the body it was decoded from is
+// allocated per response and never reused, so its byte slices stay valid
+// for as long as the caller keeps them.
+//
+// If ctx ends first, Do returns ctx.Err() at once; the stream id stays in
+// use until the server's late reply arrives (which is then dropped) or the
+// connection closes, so a late reply never reaches another request.
+func (c *Conn) Do(ctx context.Context, req Request) (*ResponseFrame, error) {
+	return c.DoWith(ctx, req, RequestOptions{})
+}
+
+// RequestOptions are per-request frame settings.
+type RequestOptions struct {
+	// Tracing sets the tracing flag (spec section 2.4.1.2); the server
+	// then returns a tracing id (QUERY, PREPARE, EXECUTE, BATCH).
+	Tracing bool
+	// CustomPayload is sent as the [bytes map] custom payload (v4+).
+	CustomPayload map[string][]byte
+}
+
+// DoWith is Do with per-request frame options.
+func (c *Conn) DoWith(ctx context.Context, req Request, o RequestOptions) (*ResponseFrame, error) {
+	h, body, err := c.roundTrip(ctx, req, o)
+	if err != nil {
+		return nil, err
+	}
+	return c.decode(h, body)
+}
+
+func (c *Conn) decode(h Header, body []byte) (*ResponseFrame, error) {
+	f, err := DecodeResponse(h, body)
+	if err != nil {
+		return nil, fmt.Errorf("cassandra: decoding %v response from %s: %w", h.Opcode, c.addr, err)
+	}
+	if e, ok := f.Message.(*Error); ok {
+		return &f, e
+	}
+	return &f, nil
+}
+
+// roundTrip sends req and returns the raw response header and body.
+func (c *Conn) roundTrip(ctx context.Context, req Request, o RequestOptions) (Header, []byte, error) {
+	if err := c.Err(); err != nil {
+		return Header{}, nil, err
+	}
+	id, err := c.streams.acquire(ctx, c.closed)
+	if err != nil {
+		if err == errStreamsClosed {
+			err = c.closeErr
+		}
+		return Header{}, nil, err
+	}
+	cl := getCall()
+	cl.buf, err = c.appendRequest(cl.buf[:0], id, req, o)
+	if err != nil {
+		c.streams.release(id)
+		putCall(cl)
+		return Header{}, nil, err
+	}
+	c.calls[id].Store(cl)
+
+	c.wmu.Lock()
+	c.wbuf = append(c.wbuf, cl.buf...)
+	c.wmu.Unlock()
+	select {
+	case c.wkick <- struct{}{}:
+	default:
+	}
+
+	if c.closing.Load() && c.calls[id].CompareAndSwap(cl, nil) {
+		// Closed before the sweep could see this call: fail it here.
+		c.streams.release(id)
+		putCall(cl)
+		return Header{}, nil, c.closeErr
+	}
+
+	var r result
+	select {
+	case r = <-cl.ch:
+	case <-ctx.Done():
+		if cl.state.CompareAndSwap(callWaiting, callAbandoned) {
+			// The reader (or the sweep) frees the id and the call.
+			return Header{}, nil, ctx.Err()
+		}
+		r = <-cl.ch // delivered just now: it arrives at once
+	}
+	c.streams.release(id)
+	putCall(cl)
+	return r.h, r.body, r.err
+}
+
+// appendRequest appends the frame (v5: the envelope) for req on stream id.
+func (c *Conn) appendRequest(dst []byte, id int16, req Request, o RequestOptions) ([]byte, error) {
+	var flags Flags
+	if o.Tracing {
+		flags |= FlagTracing
+	}
+	if o.CustomPayload != nil {
+		flags |= FlagCustomPayload
+	}
+	return appendRequestFrame(dst, c.version, flags, id, req, o.CustomPayload, c.frameComp())
+}
+
+// frameComp returns the compressor for frame bodies: v3/v4 compress each
+// frame body (flag 0x01); v5 compresses segments instead.
+func (c *Conn) frameComp() Compressor {
+	if c.segments {
+		return nil
+	}
+	return c.comp
+}
+
+func (c *Conn) writeLoop() {
+	defer close(c.writerEnd)
+	var spare, out, segBuf []byte
+	sw := c.newSegmentWriter()
+	for {
+		select {
+		case <-c.wkick:
+		case <-c.closed:
+			return
+		}
+		c.wmu.Lock()
+		buf := c.wbuf
+		c.wbuf = spare[:0] // spare now belongs to the queue
+		c.wmu.Unlock()
+		if len(buf) == 0 {
+			spare = buf
+			continue
+		}
+		out = buf
+		if sw != nil {
+			var err error
+			out, err = sw.appendSegments(segBuf[:0], buf)
+			segBuf = out
+			if err != nil {
+				c.fail(fmt.Errorf("%w: framing requests for %s: %v", ErrConnClosed, c.addr, err))
+				return
+			}
+		}
+		if _, err := c.nc.Write(out); err != nil {
+			c.fail(fmt.Errorf("%w: connection to %s lost while writing: %w", ErrConnClosed, c.addr, err))
+			return
+		}
+		if cap(buf) > 1<<20 {
+			buf = nil // do not keep a huge buffer after one large request
+		}
+		if cap(segBuf) > 1<<20 {
+			segBuf = nil
+		}
+		spare = buf
+	}
+}
+
+func (c *Conn) readLoop() {
+	defer close(c.readerEnd)
+	for {
+		h, body, err := c.rd.next()
+		if err != nil {
+			if c.closing.Load() {
+				c.fail(c.closeErr)
+			} else if errors.Is(err, io.EOF) {
+				c.fail(fmt.Errorf("%w: server %s closed the connection: %w", ErrConnClosed, c.addr, err))
+			} else {
+				c.fail(fmt.Errorf("%w: connection to %s lost while reading: %w", ErrConnClosed, c.addr, err))
+			}
+			return
+		}
+		if !h.Response || h.Version != c.version {
+			c.fail(fmt.Errorf("%w: server %s sent a frame with header %v on a %v connection", ErrConnClosed, c.addr, h, c.version))
+			return
+		}
+		if h.Stream < 0 {
+			c.handleServerPush(h, body)
+			continue
+		}
+		if int(h.Stream) >= len(c.calls) {
+			continue // never handed out: a server bug; ignore the frame
+		}
+		cl := c.calls[h.Stream].Swap(nil)
+		if cl == nil {
+			continue // no request on this stream: ignore the stray reply
+		}
+		c.deliver(h.Stream, cl, result{h: h, body: body})
+	}
+}
+
+// handleServerPush handles frames on negative stream ids: EVENT on -1
+// (spec section 4.2.6). Anything else is ignored.
+func (c *Conn) handleServerPush(h Header, body []byte) {
+	if h.Opcode != OpEvent {
+		return
+	}
+	if c.onEvent == nil {
+		c.evDrops.Add(1)
+		return
+	}
+	f, err := DecodeResponse(h, body)
+	if err != nil {
+		c.evDrops.Add(1)
+		return
+	}
+	ev, ok := f.Message.(*Event)
+	if !ok {
+		c.evDrops.Add(1)
+		return
+	}
+	select {
+	case c.events <- ev:
+	default:
+		c.evDrops.Add(1)
+	}
+}
+
+func (c *Conn) eventLoop() {
+	for {
+		select {
+		case ev := <-c.events:
+			c.onEvent(ev)
+		case <-c.closed:
+			return
+		}
+	}
+}

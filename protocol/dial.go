@@ -1,0 +1,418 @@
+package protocol
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// Driver identity sent in STARTUP (spec section 4.1.1).
+const (
+	DriverName    = "cqlsql"
+	DriverVersion = "0.1.0"
+)
+
+// DialOptions configure Dial. The zero value dials in clear text, without
+// compression or authentication, starting at protocol v5.
+type DialOptions struct {
+	// Version is the highest protocol version to try; 0 means V5. When
+	// the server rejects it, Dial steps down (v5, v4, v3) on a fresh
+	// socket, no lower than MinVersion.
+	Version Version
+	// MinVersion is the lowest version to step down to; 0 means V3.
+	MinVersion Version
+	// VersionCache, when set, remembers per address the version that
+	// worked, and Dial starts there (never above Version).
+	VersionCache *VersionCache
+
+	// Compression asks for "lz4" (v4 and v5) or "snappy" (v4 only). It is
+	// used only when the server lists it in SUPPORTED; otherwise the
+	// connection is uncompressed (see Conn.Compression). "" disables it.
+	Compression string
+
+	// Authenticator answers AUTHENTICATE; nil fails the handshake if the
+	// server requires authentication.
+	Authenticator Authenticator
+
+	// TLS, when set, wraps the socket in TLS with this configuration. If
+	// ServerName is empty the host of addr is used.
+	TLS *tls.Config
+
+	// Keyspace, when set, is selected with USE once the connection is
+	// ready.
+	Keyspace string
+
+	// DialContext opens the socket; nil uses a net.Dialer.
+	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
+
+	// MaxFrameBody bounds the body length a response header may declare
+	// (checked before anything is allocated); 0 means DefaultMaxFrameBody.
+	MaxFrameBody int
+
+	// MaxStreams bounds the requests in flight on the connection; 0 or
+	// more than MaxStreams means MaxStreams.
+	MaxStreams int
+
+	// OnEvent receives the EVENT messages the connection registered for
+	// (see Conn.Register). It runs on a goroutine of its own, one event at
+	// a time; events arriving while 256 are queued are dropped (see
+	// Conn.DroppedEvents).
+	OnEvent func(*Event)
+}
+
+// Dial connects to the Cassandra node at addr (host:port), negotiates the
+// protocol version and compression, authenticates, and returns a ready
+// connection. ctx bounds the whole handshake, not the connection's life.
+func Dial(ctx context.Context, addr string, opts DialOptions) (*Conn, error) {
+	hi, lo := opts.Version, opts.MinVersion
+	if hi == 0 {
+		hi = V5
+	}
+	if lo == 0 {
+		lo = V3
+	}
+	if !hi.Supported() || !lo.Supported() || lo > hi {
+		return nil, fmt.Errorf("cassandra: protocol versions %v to %v asked: this driver speaks v3 to v5", lo, hi)
+	}
+	v := hi
+	if cached := opts.VersionCache.Get(addr); cached.Supported() && cached <= hi && cached >= lo {
+		v = cached
+	}
+	for {
+		c, err := dialVersion(ctx, addr, v, opts)
+		if err == nil {
+			opts.VersionCache.Put(addr, v)
+			return c, nil
+		}
+		var rej *versionRejectedError
+		if errors.As(err, &rej) {
+			if next := nextVersion(v, lo, rej); next != 0 {
+				v = next
+				continue
+			}
+		}
+		return nil, err
+	}
+}
+
+func dialVersion(ctx context.Context, addr string, v Version, opts DialOptions) (*Conn, error) {
+	dial := opts.DialContext
+	if dial == nil {
+		var d net.Dialer
+		dial = d.DialContext
+	}
+	nc, err := dial(ctx, "tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("cassandra: dialing %s: %w", addr, err)
+	}
+	if opts.TLS != nil {
+		cfg := opts.TLS
+		if cfg.ServerName == "" && !cfg.InsecureSkipVerify {
+			cfg = cfg.Clone()
+			if host, _, err := net.SplitHostPort(addr); err == nil {
+				cfg.ServerName = host
+			}
+		}
+		tc := tls.Client(nc, cfg)
+		if err := tc.HandshakeContext(ctx); err != nil {
+			nc.Close()
+			return nil, fmt.Errorf("cassandra: TLS handshake with %s: %w", addr, err)
+		}
+		nc = tc
+	}
+	c, err := NewConn(ctx, nc, addr, v, opts)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// NewConn runs the handshake of protocol version v on an open socket and
+// returns the connection; it does not step down versions (Dial does). addr
+// only labels errors. On error nc is closed.
+func NewConn(ctx context.Context, nc net.Conn, addr string, v Version, opts DialOptions) (*Conn, error) {
+	if !v.Supported() {
+		nc.Close()
+		return nil, fmt.Errorf("cassandra: protocol %v asked: this driver speaks v3 to v5", v)
+	}
+	c := newConn(nc, addr, v, opts)
+	if err := c.handshake(ctx, opts); err != nil {
+		nc.Close()
+		return nil, err
+	}
+	c.start()
+	if opts.Keyspace != "" {
+		q := &Query{Statement: "USE " + quoteIdent(opts.Keyspace)}
+		q.Params.Consistency = One
+		if _, err := c.Do(ctx, q); err != nil {
+			c.Close()
+			return nil, fmt.Errorf("cassandra: selecting keyspace %q on %s: %w", opts.Keyspace, addr, err)
+		}
+	}
+	return c, nil
+}
+
+// quoteIdent double-quotes a CQL identifier.
+func quoteIdent(s string) string {
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
+
+func newConn(nc net.Conn, addr string, v Version, opts DialOptions) *Conn {
+	maxBody := opts.MaxFrameBody
+	if maxBody <= 0 || maxBody > DefaultMaxFrameBody {
+		maxBody = DefaultMaxFrameBody
+	}
+	streams := newStreamIDs(opts.MaxStreams)
+	c := &Conn{
+		nc:        nc,
+		addr:      addr,
+		version:   v,
+		maxBody:   maxBody,
+		br:        bufio.NewReaderSize(nc, 64<<10),
+		streams:   streams,
+		calls:     make([]atomic.Pointer[call], streams.max),
+		wkick:     make(chan struct{}, 1),
+		closed:    make(chan struct{}),
+		readerEnd: make(chan struct{}),
+		writerEnd: make(chan struct{}),
+		onEvent:   opts.OnEvent,
+	}
+	if c.onEvent != nil {
+		c.events = make(chan *Event, 256)
+	}
+	c.rd = frameReader{br: c.br, maxBody: maxBody}
+	return c
+}
+
+// handshake runs OPTIONS, STARTUP and the authentication exchange
+// synchronously on stream 0 before the reader and writer start.
+func (c *Conn) handshake(ctx context.Context, opts DialOptions) (err error) {
+	if d, ok := ctx.Deadline(); ok {
+		c.nc.SetDeadline(d)
+	}
+	stop := context.AfterFunc(ctx, func() { c.nc.SetDeadline(time.Unix(1, 0)) })
+	defer func() {
+		if err != nil && errors.Is(err, os.ErrDeadlineExceeded) {
+			// The socket deadline is the context's: let the context
+			// catch up so the error says why.
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Second):
+			}
+		}
+		if !stop() || ctx.Err() != nil {
+			if err != nil {
+				err = fmt.Errorf("cassandra: handshake with %s: %w (%v)", c.addr, ctx.Err(), err)
+			} else {
+				err = fmt.Errorf("cassandra: handshake with %s: %w", c.addr, ctx.Err())
+			}
+			return
+		}
+		if err == nil {
+			c.nc.SetDeadline(time.Time{})
+		}
+	}()
+
+	// OPTIONS -> SUPPORTED (spec section 4.1.3). Unframed in v5 (2.3.1).
+	h, msg, err := c.syncRoundTrip(&Options{}, true)
+	if err != nil {
+		return err
+	}
+	sup, ok := msg.(*Supported)
+	if !ok {
+		return c.unexpected("OPTIONS", h, msg)
+	}
+
+	startup := map[string]string{
+		StartupCQLVersion:    DefaultCQLVersion,
+		StartupDriverName:    DriverName,
+		StartupDriverVersion: DriverVersion,
+	}
+	comp := chooseCompression(c.version, opts.Compression, sup.Options[SupportedCompression])
+	if comp != "" {
+		cp, err := NewCompressor(comp)
+		if err != nil {
+			return fmt.Errorf("cassandra: compression %q: %w", comp, err)
+		}
+		startup[StartupCompression] = comp
+		c.comp, c.compName = cp, comp
+	}
+
+	// STARTUP -> READY | AUTHENTICATE (section 4.1.1). STARTUP itself is
+	// never compressed (2.3.2); in v3/v4 the reply may be.
+	if err := c.syncWrite(&Startup{Options: startup}); err != nil {
+		return err
+	}
+	if c.version < V5 {
+		c.rd.comp = c.comp
+	}
+	h, msg, err = c.syncRead()
+	if err != nil {
+		return err
+	}
+	if c.version >= V5 {
+		// From the READY or AUTHENTICATE response on, everything travels
+		// in segments (v5 section 2.3.1).
+		if _, ok := msg.(*Ready); ok {
+			c.enableSegments()
+		} else if _, ok := msg.(*Authenticate); ok {
+			c.enableSegments()
+		}
+	}
+	switch m := msg.(type) {
+	case *Ready:
+		return nil
+	case *Authenticate:
+		return c.authenticate(m.Authenticator, opts.Authenticator)
+	case *Error:
+		return fmt.Errorf("cassandra: server %s rejected STARTUP: %w", c.addr, m)
+	}
+	return c.unexpected("STARTUP", h, msg)
+}
+
+// chooseCompression returns the algorithm to use: the one asked for if the
+// server supports it and the version allows it (v5: lz4 only), else "".
+func chooseCompression(v Version, asked string, supported []string) string {
+	asked = strings.ToLower(strings.TrimSpace(asked))
+	if asked == "" || asked == "none" {
+		return ""
+	}
+	if v >= V5 && asked != "lz4" {
+		return ""
+	}
+	for _, s := range supported {
+		if strings.EqualFold(s, asked) {
+			return asked
+		}
+	}
+	return ""
+}
+
+// authenticate runs the SASL exchange (spec sections 4.2.3, 4.1.2, 4.2.7,
+// 4.2.8). Errors never include tokens: they may hold the password.
+func (c *Conn) authenticate(class string, a Authenticator) error {
+	if a == nil {
+		return fmt.Errorf("cassandra: server %s requires authentication (%s); set an Authenticator such as PasswordAuthenticator", c.addr, class)
+	}
+	tok, ch, err := a.InitialResponse(class)
+	if err != nil {
+		return fmt.Errorf("cassandra: authenticator for %s (%s): %w", c.addr, class, err)
+	}
+	for i := 0; ; i++ {
+		if i > 100 {
+			return fmt.Errorf("cassandra: server %s sent more than 100 AUTH_CHALLENGE messages", c.addr)
+		}
+		h, msg, err := c.syncRoundTrip(&AuthResponse{Token: tok}, false)
+		if err != nil {
+			return err
+		}
+		switch m := msg.(type) {
+		case *AuthSuccess:
+			if ch != nil {
+				if err := ch.Success(m.Token); err != nil {
+					return fmt.Errorf("cassandra: authentication with %s: %w", c.addr, err)
+				}
+			}
+			return nil
+		case *AuthChallenge:
+			if ch == nil {
+				return fmt.Errorf("cassandra: server %s sent AUTH_CHALLENGE but the authenticator expects none", c.addr)
+			}
+			if tok, err = ch.Challenge(m.Token); err != nil {
+				return fmt.Errorf("cassandra: authentication with %s: %w", c.addr, err)
+			}
+		case *Error:
+			return fmt.Errorf("cassandra: authentication with %s (%s) failed: %w", c.addr, class, m)
+		default:
+			return c.unexpected("AUTH_RESPONSE", h, msg)
+		}
+	}
+}
+
+func (c *Conn) unexpected(req string, h Header, msg Message) error {
+	if e, ok := msg.(*Error); ok {
+		return fmt.Errorf("cassandra: server %s answered %s with: %w", c.addr, req, e)
+	}
+	return fmt.Errorf("cassandra: server %s answered %s with an unexpected %v message", c.addr, req, h.Opcode)
+}
+
+// syncWrite writes req on stream 0, framed as the connection currently is.
+func (c *Conn) syncWrite(req Request) error {
+	buf, err := c.appendRequest(nil, 0, req, RequestOptions{})
+	if err != nil {
+		return err
+	}
+	if c.segments {
+		if buf, err = c.newSegmentWriter().appendSegments(nil, buf); err != nil {
+			return err
+		}
+	}
+	if _, err := c.nc.Write(buf); err != nil {
+		return fmt.Errorf("cassandra: writing %v to %s: %w", req.Opcode(), c.addr, err)
+	}
+	return nil
+}
+
+// syncRead reads and decodes one response.
+func (c *Conn) syncRead() (Header, Message, error) {
+	h, body, err := c.rd.next()
+	if err != nil {
+		return h, nil, fmt.Errorf("cassandra: reading handshake response from %s: %w", c.addr, err)
+	}
+	if h.Version != c.version {
+		return h, nil, fmt.Errorf("cassandra: server %s answered in %v on a %v connection", c.addr, h.Version, c.version)
+	}
+	f, err := DecodeResponse(h, body)
+	if err != nil {
+		return h, nil, fmt.Errorf("cassandra: decoding %v from %s: %w", h.Opcode, c.addr, err)
+	}
+	return h, f.Message, nil
+}
+
+// syncRoundTrip writes req and reads its response. With first set, it is
+// the connection's first exchange, where a version rejection shows.
+func (c *Conn) syncRoundTrip(req Request, first bool) (Header, Message, error) {
+	if err := c.syncWrite(req); err != nil {
+		return Header{}, nil, err
+	}
+	if !first {
+		return c.syncRead()
+	}
+	h, body, err := c.rd.next()
+	if err != nil {
+		var uv *UnsupportedVersionError
+		switch {
+		case errors.As(err, &uv):
+			return h, nil, &versionRejectedError{Tried: c.version, Server: uv.Version,
+				Cause: fmt.Errorf("cassandra: server %s answered in unsupported protocol %d: %w", c.addr, uint8(uv.Version), err)}
+		case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+			// Some servers close the socket on a version they do not know.
+			return h, nil, &versionRejectedError{Tried: c.version,
+				Cause: fmt.Errorf("cassandra: server %s closed the connection after %v: %w", c.addr, req.Opcode(), err)}
+		}
+		return h, nil, fmt.Errorf("cassandra: reading handshake response from %s: %w", c.addr, err)
+	}
+	f, derr := DecodeResponse(h, body)
+	if derr == nil && isVersionRejection(c.version, h, f.Message) || derr != nil && h.Version != c.version {
+		var cause error = derr
+		if e, ok := f.Message.(*Error); ok {
+			cause = e
+		}
+		return h, nil, &versionRejectedError{Tried: c.version, Server: h.Version, Cause: cause}
+	}
+	if derr != nil {
+		return h, nil, fmt.Errorf("cassandra: decoding %v from %s: %w", h.Opcode, c.addr, derr)
+	}
+	if h.Version != c.version {
+		return h, nil, fmt.Errorf("cassandra: server %s answered in %v on a %v connection", c.addr, h.Version, c.version)
+	}
+	return h, f.Message, nil
+}
