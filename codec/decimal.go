@@ -202,6 +202,8 @@ func encDecimal(t Type) func([]byte, any) ([]byte, error) {
 			d = Decimal{Unscaled: x}
 		case big.Int:
 			d = Decimal{Unscaled: &x}
+		case *big.Float, big.Float:
+			return dst, encErr(t, v, "a binary float is not an exact decimal; pass codec.Decimal or a string (for example f.Text('f', -1))")
 		default:
 			if _, _, ok := asFloat64(v); ok {
 				return dst, encErr(t, v, "floats are not exact decimals; pass codec.Decimal or a string")
