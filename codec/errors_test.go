@@ -58,7 +58,7 @@ func TestEncodeErrorsNameTypes(t *testing.T) {
 		{tVarint, "12x", "string", "not a base-10 integer"},
 		{tVarint, 1.5, "float64", "unsupported Go type"},
 		{tDecimal, 1.5, "float64", "not exact decimals"},
-		{tDecimal, big.NewFloat(1.5), "*big.Float", "not an exact decimal"},
+		{tDecimal, big.NewFloat(1.5), "big.Float", "not an exact decimal"},
 		{tDecimal, "1.2.3", "string", "not a decimal"},
 		{tList(tInt), "abc", "string", "unsupported Go type"},
 		{tList(tInt), []any{1, nil}, "[]interface {}", "element 1 is null"},
