@@ -2,6 +2,7 @@ package codec_test
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 )
 
@@ -13,4 +14,24 @@ func repeat(s string, n int) []string {
 		out[i] = s
 	}
 	return out
+}
+
+func sameSlice(a, b any) bool {
+	ra, rb := reflect.ValueOf(a), reflect.ValueOf(b)
+	if !ra.IsValid() || !rb.IsValid() || ra.Type() != rb.Type() || ra.Len() != rb.Len() {
+		return false
+	}
+	for i := 0; i < ra.Len(); i++ {
+		x, y := ra.Index(i).Interface(), rb.Index(i).Interface()
+		if ra.Index(i).Kind() == reflect.Slice {
+			if !sameSlice(x, y) {
+				return false
+			}
+			continue
+		}
+		if !sameValue(x, y) {
+			return false
+		}
+	}
+	return true
 }
