@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cqlsql/cassandra/protocol"
 	"github.com/google/uuid"
 )
 
@@ -203,7 +204,7 @@ func TestIntegrationManyGoroutinesFewSockets(t *testing.T) {
 	if open := c.pool.Open(); open > limit {
 		t.Errorf("pool holds %d sockets, want at most %d", open, limit)
 	}
-	// Ask the server: our sockets are those with our driver name and a
+	// Ask the server: our sockets are those with our driver name and the
 	// keyspace of this test.
 	rows, err := db.QueryContext(ctx, "SELECT driver_name, keyspace_name FROM system_views.clients")
 	if err != nil {
@@ -216,7 +217,7 @@ func TestIntegrationManyGoroutinesFewSockets(t *testing.T) {
 		if err := rows.Scan(&name, &keyspace); err != nil {
 			t.Fatal(err)
 		}
-		if keyspace.String == ks {
+		if keyspace.String == ks && name.String == protocol.DriverName {
 			ours++
 		}
 	}
@@ -226,5 +227,25 @@ func TestIntegrationManyGoroutinesFewSockets(t *testing.T) {
 	t.Logf("server lists %d sockets in keyspace %s (ConnsPerHost %d, %d hosts)", ours, ks, c.cfg.ConnsPerHost, hosts)
 	if ours < 1 || ours > limit+1 {
 		t.Errorf("server lists %d of our sockets, want 1..%d", ours, limit+1)
+	}
+}
+
+func TestIntegrationContextAndTimeout(t *testing.T) {
+	db, _, _ := testDB(t, func(c *Config) { c.Timeout = time.Microsecond })
+	_, err := db.Exec("SELECT release_version FROM system.local WHERE key = ?", "local")
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Config.Timeout 1µs: %v, want a deadline error", err)
+	}
+	// A context deadline wins over Config.Timeout.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var v string
+	if err := db.QueryRowContext(ctx, "SELECT release_version FROM system.local").Scan(&v); err != nil {
+		t.Fatalf("with a context deadline: %v", err)
+	}
+	ctx, cancel = context.WithCancel(context.Background())
+	cancel()
+	if _, err := db.ExecContext(ctx, "SELECT release_version FROM system.local"); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled context: %v", err)
 	}
 }

@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"testing"
+	"time"
 
+	"github.com/cqlsql/cassandra/protocol"
 	"github.com/google/uuid"
 )
 
@@ -151,5 +153,38 @@ func TestIntegrationTracingAndTimestamp(t *testing.T) {
 	}
 	if wt != 1_000_000 {
 		t.Errorf("writetime %d, want 1000000", wt)
+	}
+}
+
+func TestIntegrationAutoPagingPrefetchesNextPage(t *testing.T) {
+	db, c, _ := testDB(t)
+	mustExec(t, db, "CREATE TABLE p (pk int, ck int, v text, PRIMARY KEY (pk, ck))")
+	insertRows(t, db, 30)
+	oc := countRequests(c)
+	rows, err := db.Query("SELECT ck FROM p WHERE pk = ?", 0, WithPageSize(10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		t.Fatal(rows.Err())
+	}
+	// While the first page is read, the second is being fetched.
+	deadline := time.Now().Add(5 * time.Second)
+	for oc.get(protocol.OpExecute) < 2 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if n := oc.get(protocol.OpExecute); n != 2 {
+		t.Fatalf("%d EXECUTE after reading one row, want 2 (first page and prefetch)", n)
+	}
+	n := 1
+	for rows.Next() {
+		n++
+	}
+	if err := rows.Err(); err != nil || n != 30 {
+		t.Fatalf("%d rows, %v", n, err)
+	}
+	if e := oc.get(protocol.OpExecute); e != 3 && e != 4 {
+		t.Errorf("%d EXECUTE for 3 pages", e)
 	}
 }
