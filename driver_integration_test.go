@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/netip"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -247,5 +248,29 @@ func TestIntegrationContextAndTimeout(t *testing.T) {
 	cancel()
 	if _, err := db.ExecContext(ctx, "SELECT release_version FROM system.local"); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled context: %v", err)
+	}
+}
+
+func TestIntegrationNamedArguments(t *testing.T) {
+	db, _, _ := testDB(t)
+	mustExec(t, db, "CREATE TABLE kv (k int PRIMARY KEY, v text)")
+	// :name markers, arguments in another order.
+	mustExec(t, db, "INSERT INTO kv (k, v) VALUES (:key, :val)", sql.Named("val", "one"), sql.Named("key", 1))
+	// ? markers are named after their column.
+	mustExec(t, db, "INSERT INTO kv (k, v) VALUES (?, ?)", sql.Named("v", "two"), sql.Named("k", 2))
+	for k, want := range map[int]string{1: "one", 2: "two"} {
+		var v string
+		if err := db.QueryRow("SELECT v FROM kv WHERE k = :key", sql.Named("key", k)).Scan(&v); err != nil || v != want {
+			t.Errorf("k=%d: %q, %v; want %q", k, v, err, want)
+		}
+	}
+	_, err := db.Exec("INSERT INTO kv (k, v) VALUES (:key, :val)", sql.Named("key", 3), sql.Named("value", "x"))
+	if err == nil || !strings.Contains(err.Error(), `"val"`) {
+		t.Errorf("misnamed argument: %v", err)
+	}
+	// A conditional statement with a per-query serial consistency.
+	r := mustExec(t, db, "UPDATE kv SET v = ? WHERE k = ? IF v = ?", "uno", 1, "one", WithSerialConsistency(LocalSerial))
+	if n, err := r.RowsAffected(); n != 1 || err != nil {
+		t.Errorf("conditional update: %d, %v", n, err)
 	}
 }
