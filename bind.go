@@ -9,6 +9,11 @@ import (
 	"github.com/cqlsql/cassandra/protocol"
 )
 
+// Unset, passed as the argument of a bind marker, leaves the column as it
+// is: nothing is written for it, unlike nil, which writes NULL (a
+// tombstone). It needs protocol v4 or later.
+var Unset = codec.Unset
+
 // bind encodes args with the types of the statement's bind markers, in
 // marker order (see orderArgs for named arguments). All values share one
 // buffer.

@@ -138,6 +138,7 @@ func (cn *conn) query(ctx context.Context, query string, ps *pool.Stmt, args []d
 	if err != nil {
 		return nil, err
 	}
+	req.opts.trace = nil // only the first page is traced
 	return newRows(ctx, req, res, cols)
 }
 

@@ -274,3 +274,17 @@ func TestIntegrationNamedArguments(t *testing.T) {
 		t.Errorf("conditional update: %d, %v", n, err)
 	}
 }
+
+func TestIntegrationUnsetLeavesColumn(t *testing.T) {
+	db, _, _ := testDB(t)
+	mustExec(t, db, "CREATE TABLE kv (k int PRIMARY KEY, a text, b text)")
+	mustExec(t, db, "INSERT INTO kv (k, a, b) VALUES (?, ?, ?)", 1, "a1", "b1")
+	mustExec(t, db, "INSERT INTO kv (k, a, b) VALUES (?, ?, ?)", 1, Unset, nil)
+	var a, b sql.NullString
+	if err := db.QueryRow("SELECT a, b FROM kv WHERE k = ?", 1).Scan(&a, &b); err != nil {
+		t.Fatal(err)
+	}
+	if a.String != "a1" || b.Valid {
+		t.Errorf("a=%v b=%v; want a kept (Unset) and b NULL (nil)", a, b)
+	}
+}
