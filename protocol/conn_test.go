@@ -330,6 +330,23 @@ func TestConnBadFrames(t *testing.T) {
 		c.WriteRaw(b[:len(b)-3])
 		c.Kill()
 	}
+	hugeInSegment := func(c *fakeserver.Conn, req *protocol.RequestFrame) {
+		h := protocol.Header{Version: c.Version(), Response: true, Stream: req.Header.Stream, Opcode: protocol.OpResult, Length: 0x7fffffff}
+		seg, err := protocol.AppendSegment(nil, h.Append(nil), true, nil)
+		if err != nil {
+			panic(err)
+		}
+		c.WriteRaw(seg)
+	}
+	badCRC := func(c *fakeserver.Conn, req *protocol.RequestFrame) {
+		b, err := c.Encode(&protocol.ResponseFrame{Header: protocol.Header{Stream: req.Header.Stream},
+			Message: &protocol.Result{Kind: protocol.ResultSetKeyspace, Keyspace: "abcdefgh"}})
+		if err != nil {
+			panic(err)
+		}
+		b[len(b)-6] ^= 0x40 // a payload byte: the CRC32 no longer matches
+		c.WriteRaw(b)
+	}
 	for _, tc := range []struct {
 		name    string
 		v       protocol.Version
@@ -337,6 +354,8 @@ func TestConnBadFrames(t *testing.T) {
 		wantErr error
 	}{
 		{"huge length v4", protocol.V4, huge, protocol.ErrFrameTooLarge},
+		{"huge length in v5 segment", protocol.V5, hugeInSegment, protocol.ErrFrameTooLarge},
+		{"bad payload CRC32 v5", protocol.V5, badCRC, protocol.ErrSegmentChecksum},
 		{"half frame v4", protocol.V4, half, io.ErrUnexpectedEOF},
 		{"half segment v5", protocol.V5, half, io.ErrUnexpectedEOF},
 	} {
@@ -537,5 +556,59 @@ func TestConnConcurrent(t *testing.T) {
 			}
 			wg.Wait()
 		})
+	}
+}
+
+// With every stream id taken, Do waits for one and honours its context.
+func TestConnWaitsForFreeStream(t *testing.T) {
+	var mu sync.Mutex
+	var held []*protocol.RequestFrame
+	var sc *fakeserver.Conn
+	srv := fakeserver.New(t, fakeserver.Options{Handler: func(c *fakeserver.Conn, req *protocol.RequestFrame) bool {
+		if q, ok := req.Message.(*protocol.Query); !ok || q.Statement != "held" {
+			return echoKeyspace(c, req)
+		}
+		mu.Lock()
+		held, sc = append(held, req), c
+		mu.Unlock()
+		return true
+	}})
+	c := dial(t, srv, protocol.DialOptions{MaxStreams: 2})
+	done := make(chan error, 2)
+	for i := 0; i < 2; i++ {
+		go func() {
+			_, err := c.Do(context.Background(), query("held"))
+			done <- err
+		}()
+	}
+	for c.InFlight() < 2 {
+		time.Sleep(time.Millisecond)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	defer cancel()
+	if _, err := c.Do(ctx, query("third")); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Do with every id taken: err = %v, want deadline exceeded", err)
+	}
+	for {
+		mu.Lock()
+		n := len(held)
+		mu.Unlock()
+		if n == 2 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	mu.Lock()
+	for _, req := range held {
+		sc.Reply(req, &protocol.Result{Kind: protocol.ResultVoid})
+	}
+	mu.Unlock()
+	for i := 0; i < 2; i++ {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if f, err := c.Do(context.Background(), query("after")); err != nil || f == nil {
+		t.Fatalf("Do after ids were freed: %v", err)
 	}
 }
