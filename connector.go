@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/tls"
 	"database/sql/driver"
+	"fmt"
 	"net"
 	"sync/atomic"
 
+	"github.com/cqlsql/cassandra/codec"
 	"github.com/cqlsql/cassandra/internal/pool"
 	"github.com/cqlsql/cassandra/protocol"
 )
@@ -45,8 +47,19 @@ func NewConnector(cfg *Config) (*Connector, error) {
 	}
 	c := &Connector{cfg: cfg}
 	c.pool = pool.New(cfg.Hosts, cfg.ConnsPerHost, cfg.ConnectTimeout, func(ctx context.Context, addr string) (*protocol.Conn, error) {
-		return c.dial(ctx, addr, tlsConf)
+		sock, err := c.dial(ctx, addr, tlsConf)
+		if err != nil || cfg.LocalDC == "" {
+			return sock, err
+		}
+		dc, err := datacenter(ctx, sock)
+		if err != nil {
+			sock.Close()
+			return nil, fmt.Errorf("cassandra: reading the datacenter of %s (local_dc is set): %w", addr, err)
+		}
+		c.pool.SetHostDC(addr, dc)
+		return sock, nil
 	})
+	c.pool.SetLocalDC(cfg.LocalDC)
 	return c, nil
 }
 
@@ -99,3 +112,22 @@ func (c *Connector) Close() error {
 
 // Config returns a copy of the Connector's configuration.
 func (c *Connector) Config() *Config { return c.cfg.Clone() }
+
+// datacenter asks the node on sock for its datacenter.
+func datacenter(ctx context.Context, sock *protocol.Conn) (string, error) {
+	res, _, err := sock.Query(ctx, &protocol.Query{
+		Statement: "SELECT data_center FROM system.local",
+		Params:    protocol.QueryParams{Consistency: protocol.One},
+	})
+	if err != nil {
+		return "", err
+	}
+	if res.Kind != protocol.ResultRows {
+		return "", fmt.Errorf("cassandra: system.local answered with a %v result", res.Kind)
+	}
+	cells, err := res.Rows.NextRow(nil)
+	if err != nil || len(cells) != 1 {
+		return "", fmt.Errorf("cassandra: system.local has no data_center row (%v)", err)
+	}
+	return codec.DecodeText(cells[0])
+}

@@ -18,7 +18,9 @@
 // host, to the socket with the fewest requests in flight. The connections
 // database/sql manages (SetMaxOpenConns...) are cheap handles on these
 // sockets, so a large pool of them costs no sockets. db.Close closes the
-// sockets. USE is refused because it would change one shared socket only:
+// sockets. With Config.LocalDC (local_dc in the DSN) set, each new socket
+// asks its node for its datacenter, and requests prefer the nodes of the
+// local one, then nodes not asked yet, then the others. USE is refused because it would change one shared socket only:
 // set the keyspace in the DSN or qualify table names.
 //
 // # Statements

@@ -288,3 +288,16 @@ func TestIntegrationUnsetLeavesColumn(t *testing.T) {
 		t.Errorf("a=%v b=%v; want a kept (Unset) and b NULL (nil)", a, b)
 	}
 }
+
+func TestIntegrationLocalDC(t *testing.T) {
+	for _, dc := range []string{"datacenter1", "elsewhere"} {
+		db, c, _ := testDB(t, func(c *Config) { c.LocalDC = dc })
+		var v string
+		if err := db.QueryRow("SELECT release_version FROM system.local").Scan(&v); err != nil {
+			t.Fatalf("local_dc %s: %v", dc, err)
+		}
+		if got := c.pool.HostDC(c.cfg.Hosts[0]); got != "datacenter1" {
+			t.Errorf("local_dc %s: host datacenter recorded as %q", dc, got)
+		}
+	}
+}

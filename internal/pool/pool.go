@@ -31,6 +31,8 @@ type Pool struct {
 	dial           DialFunc
 	connectTimeout time.Duration
 
+	localDC string
+
 	ctx    context.Context // ends at Close; bounds dials
 	cancel context.CancelFunc
 	closed atomic.Bool
@@ -86,14 +88,13 @@ func (p *Pool) AcquireExcept(ctx context.Context, not *protocol.Conn) (*protocol
 	}
 	start := int(p.next.Add(1)-1) % n
 	var lastErr error
-	// First pass: hosts not marked down; second pass: all of them.
-	for pass := 0; pass < 2; pass++ {
+	// Hosts by preference: up and in the local datacenter (or no local
+	// datacenter set), up with a datacenter not known yet, up elsewhere,
+	// then the hosts marked down.
+	for rank := 0; rank < 4; rank++ {
 		for i := 0; i < n; i++ {
 			h := p.hosts[(start+i)%n]
-			if pass == 0 && h.isDown() {
-				continue
-			}
-			if pass == 1 && !h.isDown() {
+			if p.rank(h) != rank {
 				continue
 			}
 			c, err := p.fromHost(ctx, h, not)
@@ -107,6 +108,48 @@ func (p *Pool) AcquireExcept(ctx context.Context, not *protocol.Conn) (*protocol
 		}
 	}
 	return nil, lastErr
+}
+
+// SetLocalDC makes the pool prefer hosts whose datacenter (see SetHostDC)
+// is dc. Call it before the first Acquire.
+func (p *Pool) SetLocalDC(dc string) { p.localDC = dc }
+
+// SetHostDC records the datacenter of the host at addr, as a connection to
+// it reported.
+func (p *Pool) SetHostDC(addr, dc string) {
+	for _, h := range p.hosts {
+		if h.addr == addr {
+			h.mu.Lock()
+			h.dc = dc
+			h.mu.Unlock()
+		}
+	}
+}
+
+// HostDC returns the datacenter recorded for addr, or "".
+func (p *Pool) HostDC(addr string) string {
+	for _, h := range p.hosts {
+		if h.addr == addr {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			return h.dc
+		}
+	}
+	return ""
+}
+
+func (p *Pool) rank(h *host) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	switch {
+	case time.Now().Before(h.downUntil):
+		return 3
+	case p.localDC == "" || h.dc == p.localDC:
+		return 0
+	case h.dc == "":
+		return 1
+	}
+	return 2
 }
 
 // Close closes every connection; in-flight requests fail with an error
@@ -152,6 +195,7 @@ type host struct {
 
 	mu        sync.Mutex
 	slots     []*slot
+	dc        string // datacenter, once a connection reported it
 	downUntil time.Time
 	lastErr   error
 }
@@ -163,12 +207,6 @@ type slot struct {
 }
 
 const downFor = time.Second
-
-func (h *host) isDown() bool {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return time.Now().Before(h.downUntil)
-}
 
 // fromHost returns the least loaded live connection of h. When a slot is
 // empty it starts a dial: a caller with no live connection to use waits for

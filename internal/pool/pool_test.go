@@ -201,3 +201,28 @@ func TestCachePreparesOnce(t *testing.T) {
 		t.Errorf("keyspace not part of the key: %v %d", err, calls.Load())
 	}
 }
+
+func TestPoolPrefersLocalDC(t *testing.T) {
+	a, b, c := newHoldServer(t), newHoldServer(t), newHoldServer(t)
+	for _, s := range []*holdServer{a, b, c} {
+		close(s.release)
+	}
+	p := New([]string{a.srv.Addr(), b.srv.Addr(), c.srv.Addr()}, 1, time.Second, dialer)
+	defer p.Close()
+	p.SetLocalDC("dc2")
+	p.SetHostDC(a.srv.Addr(), "dc1")
+	p.SetHostDC(b.srv.Addr(), "dc2")
+	// c's datacenter is unknown: it comes after b, before a.
+	for i := 0; i < 6; i++ {
+		conn, err := p.Acquire(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := conn.RemoteAddr().String(); got != b.srv.Addr() {
+			t.Fatalf("acquire %d went to %s, want the local host %s", i, got, b.srv.Addr())
+		}
+	}
+	if p.HostDC(b.srv.Addr()) != "dc2" {
+		t.Error("HostDC")
+	}
+}
