@@ -2,9 +2,17 @@ package protocol_test
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
+	"net"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -610,5 +618,45 @@ func TestConnWaitsForFreeStream(t *testing.T) {
 	}
 	if f, err := c.Do(context.Background(), query("after")); err != nil || f == nil {
 		t.Fatalf("Do after ids were freed: %v", err)
+	}
+}
+
+func TestDialTLS(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "fakeserver"},
+		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		IsCA:         true, BasicConstraintsValid: true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	srv := fakeserver.New(t, fakeserver.Options{Handler: echoKeyspace,
+		TLS: &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}})
+
+	c := dial(t, srv, protocol.DialOptions{TLS: &tls.Config{RootCAs: pool}, Compression: "lz4"})
+	if f, err := c.Do(context.Background(), query("over-tls")); err != nil || keyspaceOf(t, f) != "over-tls" {
+		t.Fatalf("query over TLS: %v", err)
+	}
+	// An untrusted certificate fails the dial with a TLS error.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := protocol.Dial(ctx, srv.Addr(), protocol.DialOptions{TLS: &tls.Config{}}); err == nil || !strings.Contains(err.Error(), "TLS handshake") {
+		t.Fatalf("dial with an untrusted certificate: err = %v", err)
 	}
 }

@@ -11,6 +11,7 @@ package fakeserver
 
 import (
 	"bufio"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -42,6 +43,8 @@ type Options struct {
 	Authenticator string
 	// Handler answers requests; nil answers only the defaults.
 	Handler Handler
+	// TLS, when set, makes the listener speak TLS with this configuration.
+	TLS *tls.Config
 }
 
 // Server is a listening fake server. Close it when done (New registers
@@ -74,6 +77,9 @@ func Start(opts Options) (*Server, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("fakeserver: listen: %w", err)
+	}
+	if opts.TLS != nil {
+		ln = tls.NewListener(ln, opts.TLS)
 	}
 	if opts.MaxVersion == 0 {
 		opts.MaxVersion = protocol.V5
