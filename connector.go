@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"sync/atomic"
+	"time"
 
 	"github.com/cqlsql/cassandra/codec"
 	"github.com/cqlsql/cassandra/internal/pool"
@@ -130,4 +131,55 @@ func datacenter(ctx context.Context, sock *protocol.Conn) (string, error) {
 		return "", fmt.Errorf("cassandra: system.local has no data_center row (%v)", err)
 	}
 	return codec.DecodeText(cells[0])
+}
+
+// schemaAgreementTimeout bounds the wait for every node to report the same
+// schema version after a schema change.
+const schemaAgreementTimeout = 10 * time.Second
+
+// awaitSchemaAgreement waits, after a schema change answered on sock, until
+// the node and its peers (system.local and system.peers) report one schema
+// version, so that the next statement finds the new schema whichever node
+// coordinates it. It gives up silently after schemaAgreementTimeout: the
+// change itself succeeded.
+func (c *Connector) awaitSchemaAgreement(ctx context.Context, sock *protocol.Conn) {
+	ctx, cancel := context.WithTimeout(ctx, schemaAgreementTimeout)
+	defer cancel()
+	for {
+		versions, err := schemaVersions(ctx, sock)
+		if err != nil || len(versions) <= 1 {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// schemaVersions returns the distinct schema versions the node on sock and
+// its live peers report.
+func schemaVersions(ctx context.Context, sock *protocol.Conn) (map[string]bool, error) {
+	versions := map[string]bool{}
+	for _, q := range []string{"SELECT schema_version FROM system.local", "SELECT schema_version FROM system.peers"} {
+		res, _, err := sock.Query(ctx, &protocol.Query{Statement: q, Params: protocol.QueryParams{Consistency: protocol.One}})
+		if err != nil {
+			return nil, err
+		}
+		if res.Kind != protocol.ResultRows {
+			continue
+		}
+		var cells [][]byte
+		for {
+			cells, err = res.Rows.NextRow(cells)
+			if err != nil {
+				break
+			}
+			if len(cells) == 1 && cells[0] != nil {
+				versions[string(cells[0])] = true
+			}
+		}
+	}
+	return versions, nil
 }

@@ -5,12 +5,15 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/cqlsql/cassandra/codec"
 	"github.com/cqlsql/cassandra/internal/fakeserver"
 	"github.com/cqlsql/cassandra/protocol"
+	"github.com/google/uuid"
 )
 
 // killFirstQuery starts a fake node that kills the socket of the first
@@ -95,5 +98,47 @@ func TestServerErrorDetails(t *testing.T) {
 	rt, ok := cerr.Details.(*ReadTimeout)
 	if !ok || rt.Received != 1 || rt.BlockFor != 2 {
 		t.Errorf("details %#v", cerr.Details)
+	}
+}
+
+func TestSchemaChangeWaitsForAgreement(t *testing.T) {
+	var peersAsked atomic.Int32
+	versionRows := func(versions ...string) *protocol.Result {
+		r := &protocol.Result{Kind: protocol.ResultRows}
+		r.Rows.Metadata.Columns = []protocol.ColumnSpec{{Keyspace: "system", Table: "local", Name: "schema_version", Type: codec.Type{ID: codec.TypeUUID}}}
+		r.Rows.Metadata.ColumnCount = 1
+		for _, v := range versions {
+			u := uuid.MustParse(v)
+			r.Rows.AppendRow(u[:])
+		}
+		return r
+	}
+	const v1, v2 = "11111111-1111-1111-1111-111111111111", "22222222-2222-2222-2222-222222222222"
+	srv := fakeserver.New(t, fakeserver.Options{Handler: func(c *fakeserver.Conn, req *protocol.RequestFrame) bool {
+		q, ok := req.Message.(*protocol.Query)
+		if !ok {
+			return false
+		}
+		switch {
+		case strings.Contains(q.Statement, "system.local"):
+			c.Reply(req, versionRows(v1))
+		case strings.Contains(q.Statement, "system.peers"):
+			if peersAsked.Add(1) < 3 {
+				c.Reply(req, versionRows(v1, v2)) // a peer lags behind
+			} else {
+				c.Reply(req, versionRows(v1, v1))
+			}
+		default:
+			c.Reply(req, &protocol.Result{Kind: protocol.ResultSchemaChange, SchemaChange: protocol.SchemaChange{
+				Change: protocol.SchemaCreated, Target: protocol.TargetTable, Keyspace: "ks", Name: "t"}})
+		}
+		return true
+	}})
+	db := fakeDB(t, srv.Addr(), nil)
+	if _, err := db.Exec("CREATE TABLE ks.t (k int PRIMARY KEY)"); err != nil {
+		t.Fatal(err)
+	}
+	if n := peersAsked.Load(); n != 3 {
+		t.Errorf("system.peers asked %d times, want 3 (until the versions agree)", n)
 	}
 }

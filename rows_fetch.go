@@ -215,6 +215,9 @@ func (r *request) fetchOn(ctx context.Context, sock *protocol.Conn, pagingState 
 	if !ok {
 		return nil, nil, fmt.Errorf("cassandra: server %v answered with %v instead of RESULT", sock.RemoteAddr(), f.Header.Opcode)
 	}
+	if res.Kind == protocol.ResultSchemaChange {
+		r.c.awaitSchemaAgreement(ctx, sock)
+	}
 	if res.Kind != protocol.ResultRows {
 		return res, nil, nil
 	}
