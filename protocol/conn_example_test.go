@@ -44,7 +44,10 @@ func ExampleDial() {
 		return
 	}
 	cells, err := res.Rows.NextRow(nil)
-	if err != nil && err != io.EOF {
+	if err == io.EOF {
+		fmt.Println("system.local is empty")
+		return
+	} else if err != nil {
 		fmt.Println(err)
 		return
 	}
