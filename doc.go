@@ -31,7 +31,11 @@
 // markers. When a node has forgotten the statement (UNPREPARED), the driver
 // prepares it again and retries once; when the table changed (v5), the
 // cached result metadata is updated, so SELECT * sees new columns. A
-// statement without arguments is sent as a plain QUERY.
+// statement without arguments is sent as a plain QUERY. After a schema
+// change (CREATE, ALTER, DROP) the driver waits, up to 10s, until every
+// node reports the same schema version.
+//
+// Unset, bound to a marker, leaves the column as it is (nil writes NULL).
 //
 // Bind markers are ? or :name. Arguments are positional, or all named with
 // sql.Named, matched to the marker names (for ?, the column name).
