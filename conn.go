@@ -19,6 +19,7 @@ import (
 type conn struct {
 	c             *Connector
 	pending       queryOptions
+	hasPending    bool // CheckNamedValue took options for the next call
 	tx            *batchTx
 	closed        bool
 	ownsConnector bool // opened by Driver.Open
@@ -46,11 +47,13 @@ func (cn *conn) CheckNamedValue(nv *driver.NamedValue) error {
 		if v.apply != nil {
 			v.apply(&cn.pending)
 		}
+		cn.hasPending = true
 		return driver.ErrRemoveArgument
 	case *QueryOption:
 		if v != nil && v.apply != nil {
 			v.apply(&cn.pending)
 		}
+		cn.hasPending = true
 		return driver.ErrRemoveArgument
 	case sql.Out:
 		dst, ok := v.Dest.(*[]byte)
@@ -58,6 +61,7 @@ func (cn *conn) CheckNamedValue(nv *driver.NamedValue) error {
 			return fmt.Errorf("cassandra: sql.Out is only for reading the paging state: give it a *[]byte Dest (got %T) and In false", v.Dest)
 		}
 		cn.pending.pagingOut = dst
+		cn.hasPending = true
 		return driver.ErrRemoveArgument
 	}
 	return nil
@@ -67,7 +71,7 @@ func (cn *conn) CheckNamedValue(nv *driver.NamedValue) error {
 // as arguments, and forgets the latter.
 func (cn *conn) takeOptions(ctx context.Context) queryOptions {
 	o := contextOptions(ctx).merge(&cn.pending)
-	cn.pending = queryOptions{}
+	cn.pending, cn.hasPending = queryOptions{}, false
 	return o
 }
 
@@ -104,11 +108,15 @@ func (cn *conn) QueryContext(ctx context.Context, query string, args []driver.Na
 }
 
 func (cn *conn) exec(ctx context.Context, query string, ps *pool.Stmt, args []driver.NamedValue) (driver.Result, error) {
+	hadArgOptions := cn.hasPending
 	opts := cn.takeOptions(ctx)
 	if cn.closed {
 		return nil, driver.ErrBadConn
 	}
 	if cn.tx != nil {
+		if hadArgOptions {
+			return nil, errors.New("cassandra: per-query options do not apply to one statement of a transaction, which is one BATCH: attach them to the context given to BeginTx (WithQueryOptions)")
+		}
 		return cn.tx.queue(ctx, query, ps, args)
 	}
 	req, err := cn.c.newRequest(ctx, query, ps, args, opts)
@@ -163,7 +171,7 @@ func (cn *conn) ResetSession(ctx context.Context) error {
 	if cn.closed || cn.c.closed.Load() {
 		return driver.ErrBadConn
 	}
-	cn.pending = queryOptions{}
+	cn.pending, cn.hasPending = queryOptions{}, false
 	cn.tx = nil
 	return nil
 }

@@ -163,3 +163,17 @@ func TestDSNPasswordNotInConnectError(t *testing.T) {
 		t.Errorf("error shows the password: %v", err)
 	}
 }
+
+func TestTxStatementOptionsRefused(t *testing.T) {
+	cn := &conn{c: &Connector{}}
+	if _, err := cn.BeginTx(context.Background(), driver.TxOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cn.CheckNamedValue(&driver.NamedValue{Value: WithConsistency(One)}); err != driver.ErrRemoveArgument {
+		t.Fatal(err)
+	}
+	_, err := cn.exec(context.Background(), "INSERT INTO t (k) VALUES (1)", nil, nil)
+	if err == nil || !strings.Contains(err.Error(), "BeginTx") {
+		t.Errorf("option on a tx statement: %v", err)
+	}
+}
