@@ -146,7 +146,9 @@ func (cn *conn) query(ctx context.Context, query string, ps *pool.Stmt, args []d
 	if err != nil {
 		return nil, err
 	}
-	req.opts.trace = nil // only the first page is traced
+	// Only the first page is traced, and later pages, fetched in the
+	// background, must not write to the caller's variables.
+	req.opts.trace, req.opts.warnings = nil, nil
 	return newRows(ctx, req, res, cols)
 }
 

@@ -76,6 +76,7 @@ type queryOptions struct {
 	idempotent     bool
 	hasIdempotent  bool
 	trace          *uuid.UUID
+	warnings       *[]string
 	batchType      BatchType
 	hasBatchType   bool
 	pagingOut      *[]byte
@@ -106,6 +107,9 @@ func (base queryOptions) merge(o *queryOptions) queryOptions {
 	}
 	if o.trace != nil {
 		base.trace = o.trace
+	}
+	if o.warnings != nil {
+		base.warnings = o.warnings
 	}
 	if o.hasBatchType {
 		base.batchType, base.hasBatchType = o.batchType, true
@@ -188,6 +192,15 @@ func WithIdempotent(idempotent bool) QueryOption {
 func WithTracing(id *uuid.UUID) QueryOption {
 	return QueryOption{"cassandra.WithTracing()", func(o *queryOptions) {
 		o.trace = id
+	}}
+}
+
+// WithWarnings appends to *dst the warnings the server attaches to its
+// answers (a batch above the size threshold, an aggregation without a
+// partition key, tombstones...), which are otherwise dropped.
+func WithWarnings(dst *[]string) QueryOption {
+	return QueryOption{"cassandra.WithWarnings()", func(o *queryOptions) {
+		o.warnings = dst
 	}}
 }
 

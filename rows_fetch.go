@@ -208,6 +208,9 @@ func (r *request) fetchOn(ctx context.Context, sock *protocol.Conn, pagingState 
 	if f != nil && r.opts.trace != nil && f.Traced() {
 		*r.opts.trace = uuid.UUID(f.TracingID)
 	}
+	if f != nil && r.opts.warnings != nil && len(f.Warnings) > 0 {
+		*r.opts.warnings = append(*r.opts.warnings, f.Warnings...)
+	}
 	if err != nil {
 		return nil, nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/cqlsql/cassandra/codec"
 	"github.com/cqlsql/cassandra/internal/pool"
 	"github.com/cqlsql/cassandra/protocol"
+	"github.com/google/uuid"
 )
 
 // batchTx is a transaction: Cassandra has none, so the driver collects the
@@ -118,6 +119,12 @@ func (t *batchTx) Commit() error {
 			return err
 		}
 		f, err = c.do(ctx, sock, b, ro)
+	}
+	if f != nil && t.opts.trace != nil && f.Traced() {
+		*t.opts.trace = uuid.UUID(f.TracingID)
+	}
+	if f != nil && t.opts.warnings != nil && len(f.Warnings) > 0 {
+		*t.opts.warnings = append(*t.opts.warnings, f.Warnings...)
 	}
 	if err != nil {
 		return err

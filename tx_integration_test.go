@@ -212,3 +212,28 @@ func TestIntegrationTxBatchTypes(t *testing.T) {
 		t.Errorf("%d rows after unlogged batch, want 2", n)
 	}
 }
+
+func TestIntegrationBatchWarnings(t *testing.T) {
+	db, _, _ := testDB(t)
+	mustExec(t, db, "CREATE TABLE kv (k int PRIMARY KEY, v text)")
+	var warnings []string
+	ctx := WithQueryOptions(context.Background(), WithWarnings(&warnings))
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A logged batch over several partitions, above the 5 KiB warning
+	// threshold of batch_size_warn_threshold.
+	big := strings.Repeat("x", 1024)
+	for i := 0; i < 10; i++ {
+		if _, err := tx.Exec("INSERT INTO kv (k, v) VALUES (?, ?)", i, big); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if len(warnings) == 0 || !strings.Contains(strings.ToLower(strings.Join(warnings, " ")), "batch") {
+		t.Errorf("warnings %q, want the server's batch size warning", warnings)
+	}
+}
