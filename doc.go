@@ -62,8 +62,10 @@
 //
 // QueryOption values passed among the arguments, or attached to the
 // context with WithQueryOptions, set the consistency, serial consistency,
-// page size, paging mode, paging state, client timestamp, idempotence and
-// tracing of one query: see WithConsistency and the other With functions.
+// page size, paging mode, paging state, client timestamp, idempotence,
+// tracing and server warnings of one query: see WithConsistency and the
+// other With functions. In a transaction they go on the context given to
+// BeginTx and apply to the whole BATCH.
 //
 // # Transactions
 //
