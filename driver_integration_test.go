@@ -301,3 +301,24 @@ func TestIntegrationLocalDC(t *testing.T) {
 		}
 	}
 }
+
+func TestIntegrationDriverOpen(t *testing.T) {
+	cfg := testConfig(t)
+	dc, err := Driver{}.Open(cfg.FormatDSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cn := dc.(*conn)
+	if err := cn.Ping(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if cn.c.pool.Open() != 1 {
+		t.Errorf("%d sockets after Ping, want 1", cn.c.pool.Open())
+	}
+	if err := dc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if cn.c.pool.Open() != 0 || !cn.c.closed.Load() {
+		t.Error("closing the connection from Driver.Open left its sockets open")
+	}
+}
