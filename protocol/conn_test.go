@@ -660,3 +660,24 @@ func TestDialTLS(t *testing.T) {
 		t.Fatalf("dial with an untrusted certificate: err = %v", err)
 	}
 }
+
+// A server that closes the socket on a version it does not know is
+// stepped down from too, but the version is not remembered: the close may
+// have had another cause.
+func TestDialStepsDownOnClose(t *testing.T) {
+	srv := fakeserver.New(t, fakeserver.Options{Handler: func(c *fakeserver.Conn, req *protocol.RequestFrame) bool {
+		if req.Header.Version == protocol.V5 {
+			c.Kill()
+			return true
+		}
+		return echoKeyspace(c, req)
+	}})
+	cache := &protocol.VersionCache{}
+	c := dial(t, srv, protocol.DialOptions{VersionCache: cache})
+	if c.Version() != protocol.V4 {
+		t.Fatalf("negotiated %v, want v4", c.Version())
+	}
+	if got := cache.Get(srv.Addr()); got != 0 {
+		t.Fatalf("cache holds %v after a step-down caused by a closed socket", got)
+	}
+}

@@ -86,15 +86,24 @@ func Dial(ctx context.Context, addr string, opts DialOptions) (*Conn, error) {
 	if cached := opts.VersionCache.Get(addr); cached.Supported() && cached <= hi && cached >= lo {
 		v = cached
 	}
+	// A server that closed the socket instead of answering may have
+	// failed for another reason: the version reached that way is used but
+	// not remembered.
+	remember := true
 	for {
 		c, err := dialVersion(ctx, addr, v, opts)
 		if err == nil {
-			opts.VersionCache.Put(addr, v)
+			if remember {
+				opts.VersionCache.Put(addr, v)
+			}
 			return c, nil
 		}
 		var rej *versionRejectedError
 		if errors.As(err, &rej) {
 			if next := nextVersion(v, lo, rej); next != 0 {
+				if rej.Server == 0 {
+					remember = false
+				}
 				v = next
 				continue
 			}
