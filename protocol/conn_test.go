@@ -681,3 +681,44 @@ func TestDialStepsDownOnClose(t *testing.T) {
 		t.Fatalf("cache holds %v after a step-down caused by a closed socket", got)
 	}
 }
+
+// A request waiting for a stream id fails when the connection closes, and
+// a stray reply on a stream nobody uses is ignored.
+func TestConnCloseWakesStreamWaiters(t *testing.T) {
+	srv := fakeserver.New(t, fakeserver.Options{Handler: func(c *fakeserver.Conn, req *protocol.RequestFrame) bool {
+		q, ok := req.Message.(*protocol.Query)
+		if !ok {
+			return false
+		}
+		if q.Statement == "stray" {
+			// First a reply on an id that was never handed out, then the
+			// real one.
+			c.Send(&protocol.ResponseFrame{Header: protocol.Header{Stream: 1234}, Message: &protocol.Result{Kind: protocol.ResultVoid}})
+			return echoKeyspace(c, req)
+		}
+		return true // "hold" is never answered
+	}})
+	c := dial(t, srv, protocol.DialOptions{MaxStreams: 1})
+	if f, err := c.Do(context.Background(), query("stray")); err != nil || keyspaceOf(t, f) != "stray" {
+		t.Fatalf("Do with a stray reply before the real one: %v", err)
+	}
+	go c.Do(context.Background(), query("hold"))
+	for c.InFlight() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	errc := make(chan error, 1)
+	go func() {
+		_, err := c.Do(context.Background(), query("waits for an id"))
+		errc <- err
+	}()
+	time.Sleep(20 * time.Millisecond)
+	c.Close()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, protocol.ErrConnClosed) {
+			t.Fatalf("waiter: err = %v, want ErrConnClosed", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("request waiting for a stream id not woken by Close")
+	}
+}
