@@ -188,3 +188,31 @@ func TestIntegrationAutoPagingPrefetchesNextPage(t *testing.T) {
 		t.Errorf("%d EXECUTE for 3 pages", e)
 	}
 }
+
+func TestIntegrationPagesModeNoEmptyTrailingSet(t *testing.T) {
+	db, _, _ := testDB(t)
+	mustExec(t, db, "CREATE TABLE p (pk int, ck int, v text, PRIMARY KEY (pk, ck))")
+	insertRows(t, db, 200)
+	rows, err := db.Query("SELECT ck FROM p WHERE pk = ?", 0, WithPaging(PagingPages), WithPageSize(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var sizes []int
+	for {
+		n := 0
+		for rows.Next() {
+			n++
+		}
+		sizes = append(sizes, n)
+		if !rows.NextResultSet() {
+			break
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(sizes) != 2 || sizes[0] != 100 || sizes[1] != 100 {
+		t.Errorf("result set sizes %v, want [100 100]", sizes)
+	}
+}

@@ -9,7 +9,10 @@ func (r *rows) HasNextResultSet() bool {
 }
 
 // NextResultSet fetches the next page (PagingPages mode) and makes it the
-// current result set. It returns io.EOF after the last page.
+// current result set. It returns io.EOF after the last page. When the last
+// page was full, the server only learns there is nothing more when asked
+// again and answers with an empty final page: that page is not a result
+// set, NextResultSet returns io.EOF instead.
 func (r *rows) NextResultSet() error {
 	if !r.HasNextResultSet() {
 		return io.EOF
@@ -18,5 +21,11 @@ func (r *rows) NextResultSet() error {
 	if err != nil {
 		return err
 	}
-	return r.install(res, cols)
+	if err := r.install(res, cols); err != nil {
+		return err
+	}
+	if r.state == nil && (r.cur == nil || r.cur.Remaining() == 0) {
+		return io.EOF
+	}
+	return nil
 }
