@@ -226,6 +226,9 @@ func (c *Conn) roundTrip(ctx context.Context, req Request, o RequestOptions) (He
 	if err := c.Err(); err != nil {
 		return Header{}, nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		return Header{}, nil, err // do not send what nobody waits for
+	}
 	id, err := c.streams.acquire(ctx, c.closed)
 	if err != nil {
 		if err == errStreamsClosed {

@@ -722,3 +722,28 @@ func TestConnCloseWakesStreamWaiters(t *testing.T) {
 		t.Fatal("request waiting for a stream id not woken by Close")
 	}
 }
+
+func TestConnDoWithDoneContextSendsNothing(t *testing.T) {
+	var queries atomic.Int32
+	srv := fakeserver.New(t, fakeserver.Options{Handler: func(c *fakeserver.Conn, req *protocol.RequestFrame) bool {
+		if _, ok := req.Message.(*protocol.Query); ok {
+			queries.Add(1)
+		}
+		return echoKeyspace(c, req)
+	}})
+	c := dial(t, srv, protocol.DialOptions{})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := c.Do(ctx, query("never")); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want canceled", err)
+	}
+	if _, err := c.Do(context.Background(), query("sync")); err != nil {
+		t.Fatal(err)
+	}
+	if n := queries.Load(); n != 1 {
+		t.Fatalf("server saw %d queries, want only the second", n)
+	}
+	if c.InFlight() != 0 {
+		t.Fatalf("InFlight = %d", c.InFlight())
+	}
+}

@@ -145,8 +145,10 @@ func dialVersion(ctx context.Context, addr string, v Version, opts DialOptions) 
 }
 
 // NewConn runs the handshake of protocol version v on an open socket and
-// returns the connection; it does not step down versions (Dial does). addr
-// only labels errors. On error nc is closed.
+// returns the connection; it does not step down versions, use the
+// VersionCache, wrap TLS or dial (Dial does: opts.Version, MinVersion,
+// VersionCache, TLS and DialContext are ignored here). addr only labels
+// errors. On error nc is closed.
 func NewConn(ctx context.Context, nc net.Conn, addr string, v Version, opts DialOptions) (*Conn, error) {
 	if !v.Supported() {
 		nc.Close()
