@@ -237,3 +237,30 @@ func TestIntegrationBatchWarnings(t *testing.T) {
 		t.Errorf("warnings %q, want the server's batch size warning", warnings)
 	}
 }
+
+func TestIntegrationTxRepreparesOnUnprepared(t *testing.T) {
+	db, c, _ := testDB(t)
+	mustExec(t, db, "CREATE TABLE kv (k int PRIMARY KEY, v int)")
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		if _, err := tx.Exec("INSERT INTO kv (k, v) VALUES (?, ?)", i, i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The server forgets the statements of a dropped table.
+	mustExec(t, db, "DROP TABLE kv")
+	mustExec(t, db, "CREATE TABLE kv (k int PRIMARY KEY, v int)")
+	oc := countRequests(c)
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if b, p := oc.get(protocol.OpBatch), oc.get(protocol.OpPrepare); b != 2 || p != 1 {
+		t.Errorf("BATCH %d, PREPARE %d; want the batch, one re-prepare, the batch again", b, p)
+	}
+	if n := countRows(t, db, "SELECT count(*) FROM kv"); n != 2 {
+		t.Errorf("%d rows, want 2", n)
+	}
+}
