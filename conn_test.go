@@ -129,7 +129,7 @@ func TestTxOptionsRefused(t *testing.T) {
 func TestConnectorClosedGivesBadConn(t *testing.T) {
 	cfg := NewConfig()
 	cfg.Hosts = []string{"127.0.0.1:1"}
-	c, err := NewConnector(cfg)
+	c, err := newConnector(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,5 +175,16 @@ func TestTxStatementOptionsRefused(t *testing.T) {
 	_, err := cn.exec(context.Background(), "INSERT INTO t (k) VALUES (1)", nil, nil)
 	if err == nil || !strings.Contains(err.Error(), "BeginTx") {
 		t.Errorf("option on a tx statement: %v", err)
+	}
+}
+
+func TestOpenConnectorErrorIsNilConnector(t *testing.T) {
+	c, err := Driver{}.OpenConnector("cassandra://")
+	if err == nil || c != nil {
+		t.Fatalf("got %v, %v; want a nil Connector and an error", c, err)
+	}
+	c, err = NewConnector(&Config{})
+	if err == nil || c != nil {
+		t.Fatalf("got %v, %v; want a nil Connector and an error", c, err)
 	}
 }

@@ -36,8 +36,17 @@ var _ driver.Connector = (*Connector)(nil)
 
 // NewConnector returns a Connector for cfg, for sql.OpenDB. cfg is copied
 // and checked; it can be changed afterwards without effect. No socket is
-// opened until the first request.
-func NewConnector(cfg *Config) (*Connector, error) {
+// opened until the first request. The driver.Connector it returns is a
+// *Connector.
+func NewConnector(cfg *Config) (driver.Connector, error) {
+	c, err := newConnector(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func newConnector(cfg *Config) (*Connector, error) {
 	cfg = cfg.Clone()
 	if err := cfg.normalize(); err != nil {
 		return nil, err

@@ -41,7 +41,7 @@ func fakeDB(t *testing.T, addr string, edit func(*Config)) *sql.DB {
 	if edit != nil {
 		edit(cfg)
 	}
-	c, err := NewConnector(cfg)
+	c, err := newConnector(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

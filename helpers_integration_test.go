@@ -43,7 +43,7 @@ func testDB(t testing.TB, edit ...func(*Config)) (*sql.DB, *Connector, string) {
 	for _, e := range edit {
 		e(cfg)
 	}
-	c, err := NewConnector(cfg)
+	c, err := newConnector(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func testDB(t testing.TB, edit ...func(*Config)) (*sql.DB, *Connector, string) {
 
 func openTestDB(t testing.TB, cfg *Config) *sql.DB {
 	t.Helper()
-	c, err := NewConnector(cfg)
+	c, err := newConnector(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,7 +39,7 @@ func TestIntegrationPasswordAndTLS(t *testing.T) {
 
 	bad := cfg.Clone()
 	bad.Password = "wrong-" + node.Password
-	c, err := NewConnector(bad)
+	c, err := newConnector(bad)
 	if err != nil {
 		t.Fatal(err)
 	}
