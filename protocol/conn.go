@@ -182,8 +182,10 @@ func (c *Conn) start() {
 // *Error, with the ResponseFrame (warnings, tracing id) also returned.
 //
 // The ResponseFrame owns its memory: the body it was decoded from is
-// allocated per response and never reused, so its byte slices stay valid
-// for as long as the caller keeps them.
+// allocated per response (in v5, per segment: responses that arrived in
+// one segment share its at most 128 KiB) and never reused, so its byte
+// slices, row cells included, stay valid for as long as the caller keeps
+// them; there is nothing to release.
 //
 // If ctx ends first, Do returns ctx.Err() at once; the stream id stays in
 // use until the server's late reply arrives (which is then dropped) or the
