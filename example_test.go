@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cqlsql/cassandra"
+	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
 )
 
@@ -233,4 +234,23 @@ func Example_sqlx() {
 		log.Fatal(err)
 	}
 	fmt.Println(ps)
+}
+
+// Trace one query and collect the server's warnings.
+func Example_tracing() {
+	db, _ := sql.Open("cassandra", "cassandra://127.0.0.1/shop")
+	defer db.Close()
+	var trace uuid.UUID
+	var warnings []string
+	rows, err := db.Query("SELECT id FROM events WHERE day = ?", "2024-05-06",
+		cassandra.WithTracing(&trace), cassandra.WithWarnings(&warnings))
+	if err != nil {
+		log.Fatal(err)
+	}
+	rows.Close()
+	fmt.Println("trace session", trace, "warnings", warnings)
+	// The events of the trace are in system_traces.events.
+	var n int64
+	db.QueryRow("SELECT count(*) FROM system_traces.events WHERE session_id = ?", trace).Scan(&n)
+	fmt.Println(n, "trace events")
 }
