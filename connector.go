@@ -84,6 +84,15 @@ func (c *Connector) dial(ctx context.Context, addr string, tlsConf *tls.Config) 
 		MaxStreams:   c.cfg.MaxRequestsPerConn,
 		DialContext:  c.dialContext,
 	}
+	if c.cfg.AppName != "" || c.cfg.AppVersion != "" {
+		opts.StartupOptions = map[string]string{}
+		if c.cfg.AppName != "" {
+			opts.StartupOptions[protocol.StartupApplicationName] = c.cfg.AppName
+		}
+		if c.cfg.AppVersion != "" {
+			opts.StartupOptions[protocol.StartupApplicationVersion] = c.cfg.AppVersion
+		}
+	}
 	if c.cfg.Username != "" || c.cfg.Password != "" {
 		opts.Authenticator = protocol.PasswordAuthenticator{Username: c.cfg.Username, Password: c.cfg.Password}
 	}

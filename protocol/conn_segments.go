@@ -41,7 +41,7 @@ func (r *segmentReader) next() (Header, []byte, error) {
 		if r.asm.Pending() > 0 {
 			h, body, ok, err := r.asm.Next()
 			if err != nil {
-				return h, nil, fmt.Errorf("cassandra: %w", err)
+				return h, nil, err
 			}
 			if ok {
 				return h, append([]byte(nil), body...), nil
@@ -60,7 +60,7 @@ func (r *segmentReader) next() (Header, []byte, error) {
 			return Header{}, nil, fmt.Errorf("cassandra: self-contained v5 segment while %d bytes of a split envelope are pending", r.asm.Pending())
 		}
 		if err := r.asm.Add(payload, false); err != nil {
-			return Header{}, nil, fmt.Errorf("cassandra: %w", err)
+			return Header{}, nil, err
 		}
 	}
 }

@@ -53,6 +53,11 @@ type DialOptions struct {
 	// DialContext opens the socket; nil uses a net.Dialer.
 	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
 
+	// StartupOptions are extra STARTUP entries, such as
+	// StartupApplicationName; they cannot override CQL_VERSION, COMPRESSION,
+	// DRIVER_NAME or DRIVER_VERSION, which the handshake sets itself.
+	StartupOptions map[string]string
+
 	// MaxFrameBody bounds the body length a response header may declare
 	// (checked before anything is allocated); 0 means DefaultMaxFrameBody.
 	MaxFrameBody int
@@ -242,11 +247,13 @@ func (c *Conn) handshake(ctx context.Context, opts DialOptions) (err error) {
 		return c.unexpected("OPTIONS", h, msg)
 	}
 
-	startup := map[string]string{
-		StartupCQLVersion:    DefaultCQLVersion,
-		StartupDriverName:    DriverName,
-		StartupDriverVersion: DriverVersion,
+	startup := make(map[string]string, len(opts.StartupOptions)+4)
+	for k, v := range opts.StartupOptions {
+		startup[k] = v
 	}
+	startup[StartupCQLVersion] = DefaultCQLVersion
+	startup[StartupDriverName] = DriverName
+	startup[StartupDriverVersion] = DriverVersion
 	comp := chooseCompression(c.version, opts.Compression, sup.Options[SupportedCompression])
 	if comp != "" {
 		cp, err := NewCompressor(comp)

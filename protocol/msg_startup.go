@@ -7,7 +7,10 @@ const (
 	StartupDriverName      = "DRIVER_NAME"    // free-form, shown by nodetool clientstats
 	StartupDriverVersion   = "DRIVER_VERSION" // free-form
 	StartupThrowOnOverload = "THROW_ON_OVERLOAD"
-	StartupNoCompact       = "NO_COMPACT" // v4 only, removed in v5
+	// Shown in system_views.clients since Cassandra 4.0 (CASSANDRA-14894).
+	StartupApplicationName    = "APPLICATION_NAME"
+	StartupApplicationVersion = "APPLICATION_VERSION"
+	StartupNoCompact          = "NO_COMPACT" // v4 only, removed in v5
 )
 
 // DefaultCQLVersion is the only CQL_VERSION servers accept.
