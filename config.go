@@ -257,10 +257,10 @@ func (c *Config) normalizeHiding(hide hider) error {
 	if c.Keyspace != "" && !validKeyspace(c.Keyspace) {
 		return fmt.Errorf("cassandra: bad keyspace %s: use 1 to %d letters, digits or underscores", hide.quote(c.Keyspace), maxKeyspaceNameLength)
 	}
-	if !c.Consistency.valid() {
+	if !c.Consistency.Valid() {
 		return fmt.Errorf("cassandra: bad Consistency %v; accepted: %s", c.Consistency, acceptedConsistencies)
 	}
-	if !c.SerialConsistency.isSerial() {
+	if !c.SerialConsistency.IsSerial() {
 		return fmt.Errorf("cassandra: bad SerialConsistency %v; accepted: SERIAL, LOCAL_SERIAL", c.SerialConsistency)
 	}
 	if c.PageSize < 1 || c.PageSize > maxPageSize {

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cqlsql/cassandra/protocol"
 )
 
 // The DSN form:
@@ -336,7 +338,7 @@ func setCompression(c *Config, v string) bool {
 }
 
 func setConsistency(c *Config, v string) bool {
-	cl, ok := lookupConsistency(v)
+	cl, ok := protocol.LookupConsistency(v)
 	if ok {
 		c.Consistency = cl
 	}
@@ -344,8 +346,8 @@ func setConsistency(c *Config, v string) bool {
 }
 
 func setSerialConsistency(c *Config, v string) bool {
-	cl, ok := lookupConsistency(v)
-	if !ok || !cl.isSerial() {
+	cl, ok := protocol.LookupConsistency(v)
+	if !ok || !cl.IsSerial() {
 		return false
 	}
 	c.SerialConsistency = cl

@@ -108,18 +108,18 @@ func (c *Connector) do(ctx context.Context, sock *protocol.Conn, req protocol.Re
 func (r *request) params(pagingState []byte) protocol.QueryParams {
 	cfg := r.c.cfg
 	p := protocol.QueryParams{
-		Consistency:       protocol.Consistency(cfg.Consistency),
+		Consistency:       cfg.Consistency,
 		Values:            r.values,
 		PageSize:          int32(cfg.PageSize),
 		PagingState:       pagingState,
-		SerialConsistency: protocol.Consistency(cfg.SerialConsistency),
+		SerialConsistency: cfg.SerialConsistency,
 	}
 	o := &r.opts
 	if o.hasConsistency {
-		p.Consistency = protocol.Consistency(o.consistency)
+		p.Consistency = o.consistency
 	}
 	if o.serial != 0 {
-		p.SerialConsistency = protocol.Consistency(o.serial)
+		p.SerialConsistency = o.serial
 	}
 	if o.pageSize > 0 {
 		p.PageSize = int32(o.pageSize)

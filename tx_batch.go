@@ -94,14 +94,14 @@ func (t *batchTx) Commit() error {
 	b := &protocol.Batch{
 		Type:              protocol.BatchType(t.opts.batchType),
 		Children:          t.children,
-		Consistency:       protocol.Consistency(cfg.Consistency),
-		SerialConsistency: protocol.Consistency(cfg.SerialConsistency),
+		Consistency:       cfg.Consistency,
+		SerialConsistency: cfg.SerialConsistency,
 	}
 	if t.opts.hasConsistency {
-		b.Consistency = protocol.Consistency(t.opts.consistency)
+		b.Consistency = t.opts.consistency
 	}
 	if t.opts.serial != 0 {
-		b.SerialConsistency = protocol.Consistency(t.opts.serial)
+		b.SerialConsistency = t.opts.serial
 	}
 	if t.opts.hasTimestamp {
 		b.Timestamp, b.HasTimestamp = t.opts.timestamp, true

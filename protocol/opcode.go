@@ -150,21 +150,41 @@ func (c Consistency) String() string {
 	if c.Valid() {
 		return consistencyNames[c]
 	}
-	return "UNKNOWN_CONSISTENCY(0x" + strconv.FormatUint(uint64(c), 16) + ")"
+	return fmt.Sprintf("Consistency(%#04x)", uint16(c))
 }
 
 // ErrUnknownConsistency is wrapped by the error of ParseConsistency.
 var ErrUnknownConsistency = errors.New("cassandra: unknown consistency level")
 
-// ParseConsistency parses a consistency level name. It accepts the spec
-// spelling in any case ("LOCAL_QUORUM", "local_quorum") and the camel-case
-// spellings ("localQuorum", "LocalQuorum"). The error lists the accepted names.
+// ParseConsistency parses a consistency level name. Case does not matter
+// and the separators "_" and "-" are ignored, so "LOCAL_QUORUM",
+// "local_quorum", "local-quorum", "localQuorum" and "LocalQuorum" all name
+// LocalQuorum. The error lists the accepted names.
 func ParseConsistency(s string) (Consistency, error) {
-	norm := strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(s), "_", ""))
-	for c, n := range consistencyNames {
-		if strings.ReplaceAll(n, "_", "") == norm && norm != "" {
-			return Consistency(c), nil
-		}
+	if c, ok := LookupConsistency(s); ok {
+		return c, nil
 	}
 	return 0, fmt.Errorf("%w %q: use one of %s (any case, underscores optional)", ErrUnknownConsistency, s, strings.Join(consistencyNames[:], ", "))
 }
+
+// LookupConsistency is ParseConsistency without the error.
+func LookupConsistency(s string) (Consistency, bool) {
+	key := strings.Map(func(r rune) rune {
+		switch {
+		case r == '_' || r == '-':
+			return -1
+		case 'a' <= r && r <= 'z':
+			return r - 'a' + 'A'
+		}
+		return r
+	}, strings.TrimSpace(s))
+	for c, n := range consistencyNames {
+		if key != "" && key == strings.ReplaceAll(n, "_", "") {
+			return Consistency(c), true
+		}
+	}
+	return 0, false
+}
+
+// ConsistencyNames returns the spec names of every level, in code order.
+func ConsistencyNames() []string { return append([]string(nil), consistencyNames[:]...) }

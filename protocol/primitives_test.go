@@ -351,7 +351,7 @@ func TestEnumStrings(t *testing.T) {
 		(FlagTracing | FlagWarning).String(): "TRACING|WARNING",
 		Flags(0x40).String():                 "0x40",
 		EachQuorum.String():                  "EACH_QUORUM",
-		Consistency(99).String():             "UNKNOWN_CONSISTENCY(0x63)",
+		Consistency(99).String():             "Consistency(0x0063)",
 		V5.String():                          "v5",
 		ErrCodeCASWriteUnknown.String():      "CAS_WRITE_UNKNOWN",
 		ResultPrepared.String():              "Prepared",
