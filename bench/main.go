@@ -1,0 +1,681 @@
+// Command bench runs the cqlsql driver (through database/sql) and gocql v2
+// (its native API, once with its defaults and once with write coalescing
+// off) against the same Cassandra, in one process, in alternating rounds,
+// and prints a markdown table of throughput, latency, client CPU and
+// allocations per operation.
+package main
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	_ "github.com/cqlsql/cassandra"
+)
+
+var (
+	flagHost      = flag.String("host", "127.0.0.1:9042", "Cassandra host:port (only 127.0.0.1 is accepted)")
+	flagKeyspace  = flag.String("keyspace", "cqlsql_bench", "keyspace (created with RF=1 if missing)")
+	flagDSNExtra  = flag.String("dsn-extra", "", "extra DSN parameters for cqlsql, e.g. conns_per_host=4&compression=lz4")
+	flagQuick     = flag.Bool("quick", false, "short rounds (1s, scans 2s) and a 6s open loop: a few minutes in all")
+	flagRound     = flag.Duration("round", 3*time.Second, "duration of one measured round of one driver")
+	flagScanRound = flag.Duration("scan-round", 0, "round duration for the page scan (default: max(round, 2s))")
+	flagWarmup    = flag.Duration("warmup", 0, "warm-up per driver and workload before measuring (default: round/2)")
+	flagRounds    = flag.Int("rounds", 3, "measured rounds per driver (alternating between drivers)")
+	flagWorkloads = flag.String("workloads", "insert,select,scan,batch,open", "comma-separated workloads to run")
+	flagDrivers   = flag.String("drivers", "cqlsql,gocql,gocql-nocoalesce", "comma-separated drivers to run")
+	flagConc      = flag.String("conc", "1,64,256", "concurrencies for insert and select")
+	flagScanConc  = flag.String("scan-conc", "1,8", "concurrencies for the page scan")
+	flagBatchConc = flag.String("batch-conc", "1,8", "concurrencies for the batches")
+	flagOpen      = flag.Duration("open", 30*time.Second, "open-loop duration per driver (split over the rounds)")
+	flagRate      = flag.Float64("rate", 0, "open-loop rate in ops/s (default: half of gocql's concurrency-64 insert throughput)")
+	flagPreload   = flag.Int("preload", 20000, "rows preloaded per driver for the point select")
+	flagScanRows  = flag.Int("scan-rows", 50000, "rows of the scanned partition")
+	flagOut       = flag.String("out", "results/latest.md", "also write the table here (empty: stdout only)")
+	flagCPUProf   = flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	flagMemProf   = flag.String("memprofile", "", "write an allocation profile (allocs) of the whole run to this file at the end")
+)
+
+const batchSize = 64
+
+// Key ranges: driver d (0, 1, 2) owns [(d+1)<<40, (d+2)<<40); inside it each
+// workload has its own sub-range.
+func keyBase(d int, sub int64) int64 { return int64(d+1)<<40 | sub<<36 }
+
+const (
+	subInsert = 0
+	subSelect = 1
+	subBatch  = 2
+	subOpen   = 3
+)
+
+// result is what one driver did over all the rounds of one workload.
+type result struct {
+	ops, errs int64
+	wall      time.Duration
+	cpu       time.Duration
+	mallocs   uint64
+	h         hist
+	roundRate []float64
+	firstErr  error
+	offered   float64 // open loop: the requested rate
+}
+
+func (r *result) rate() float64 {
+	if r.wall <= 0 {
+		return 0
+	}
+	return float64(r.ops) / r.wall.Seconds()
+}
+
+// meter snapshots the process's CPU time and allocation count.
+type meter struct {
+	cpu     time.Duration
+	mallocs uint64
+	t       time.Time
+}
+
+func snap() meter {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return meter{
+		cpu:     time.Duration(ru.Utime.Nano() + ru.Stime.Nano()),
+		mallocs: ms.Mallocs,
+		t:       time.Now(),
+	}
+}
+
+// opFunc runs operation i of worker w.
+type opFunc func(ctx context.Context, w int, i int64) error
+
+// closedLoop runs conc workers, each doing one operation after another, for
+// dur (and at least one operation each), and adds what it saw to res.
+func closedLoop(conc int, dur time.Duration, op opFunc, res *result, measure bool) {
+	ctx, cancel := context.WithTimeout(context.Background(), dur+60*time.Second)
+	defer cancel()
+	hs := make([]hist, conc)
+	var ops, errs atomic.Int64
+	var errOnce sync.Once
+	var firstErr error
+	runtime.GC()
+	before := snap()
+	deadline := before.t.Add(dur)
+	var wg sync.WaitGroup
+	for w := 0; w < conc; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			h := &hs[w]
+			for i := int64(0); ; i++ {
+				t0 := time.Now()
+				if i > 0 && !t0.Before(deadline) {
+					return
+				}
+				err := op(ctx, w, i)
+				h.record(time.Since(t0))
+				if err != nil {
+					errOnce.Do(func() { firstErr = err })
+					if errs.Add(1) > 1000 || ctx.Err() != nil {
+						return
+					}
+					continue
+				}
+				ops.Add(1)
+			}
+		}(w)
+	}
+	wg.Wait()
+	after := snap()
+	if !measure {
+		return
+	}
+	res.add(before, after, ops.Load(), errs.Load(), hs, firstErr)
+}
+
+func (r *result) add(before, after meter, ops, errs int64, hs []hist, firstErr error) {
+	wall := after.t.Sub(before.t)
+	r.ops += ops
+	r.errs += errs
+	r.wall += wall
+	r.cpu += after.cpu - before.cpu
+	r.mallocs += after.mallocs - before.mallocs
+	for i := range hs {
+		r.h.merge(&hs[i])
+	}
+	r.roundRate = append(r.roundRate, float64(ops)/wall.Seconds())
+	if r.firstErr == nil {
+		r.firstErr = firstErr
+	}
+}
+
+// openLoop offers rate ops/s for dur; latency is measured from each
+// operation's intended start, so a stalled driver is charged for the queue
+// that builds behind it.
+func openLoop(rate float64, dur time.Duration, op opFunc, res *result, measure bool) {
+	const workers = 1024
+	ctx, cancel := context.WithTimeout(context.Background(), dur+60*time.Second)
+	defer cancel()
+	n := int64(rate * dur.Seconds())
+	if n < 1 {
+		n = 1
+	}
+	interval := time.Duration(float64(time.Second) / rate)
+	jobs := make(chan time.Time, 1<<16)
+	hs := make([]hist, workers)
+	var ops, errs atomic.Int64
+	var errOnce sync.Once
+	var firstErr error
+	var next atomic.Int64
+	runtime.GC()
+	before := snap()
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			h := &hs[w]
+			for t := range jobs {
+				if ctx.Err() != nil {
+					errs.Add(1)
+					continue
+				}
+				err := op(ctx, w, next.Add(1))
+				h.record(time.Since(t))
+				if err != nil {
+					errOnce.Do(func() { firstErr = err })
+					errs.Add(1)
+					continue
+				}
+				ops.Add(1)
+			}
+		}(w)
+	}
+	start := time.Now()
+	for i := int64(0); i < n && ctx.Err() == nil; i++ {
+		t := start.Add(time.Duration(i) * interval)
+		if d := time.Until(t); d > 0 {
+			time.Sleep(d)
+		}
+		jobs <- t
+	}
+	close(jobs)
+	wg.Wait()
+	after := snap()
+	if !measure {
+		return
+	}
+	res.add(before, after, ops.Load(), errs.Load(), hs, firstErr)
+	res.offered = rate
+}
+
+// row is one line of the output table.
+type row struct {
+	workload string
+	conc     string
+	res      map[string]*result
+}
+
+func main() {
+	flag.Parse()
+	log.SetFlags(log.Ltime)
+	if !strings.HasPrefix(*flagHost, "127.0.0.1:") {
+		log.Fatalf("-host must be on 127.0.0.1")
+	}
+	if *flagQuick {
+		set := map[string]bool{}
+		flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if !set["round"] {
+			*flagRound = time.Second
+		}
+		if !set["open"] {
+			*flagOpen = 6 * time.Second
+		}
+		if !set["preload"] {
+			*flagPreload = 10000
+		}
+	}
+	if *flagScanRound == 0 {
+		*flagScanRound = *flagRound
+		if *flagScanRound < 2*time.Second {
+			*flagScanRound = 2 * time.Second
+		}
+	}
+	if *flagWarmup == 0 {
+		*flagWarmup = *flagRound / 2
+	}
+	if *flagRounds < 1 {
+		*flagRounds = 1
+	}
+	if *flagCPUProf != "" {
+		f, err := os.Create(*flagCPUProf)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			log.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	wl := setOf(*flagWorkloads)
+	started := time.Now().UTC()
+
+	if err := setup(); err != nil {
+		log.Fatalf("setup: %v", err)
+	}
+	dsn := fmt.Sprintf("cassandra://%s/%s?consistency=ONE&page_size=5000", *flagHost, *flagKeyspace)
+	if *flagDSNExtra != "" {
+		dsn += "&" + *flagDSNExtra
+	}
+	var clients []client
+	for _, name := range strings.Split(*flagDrivers, ",") {
+		var c client
+		var err error
+		switch strings.TrimSpace(name) {
+		case "cqlsql":
+			c, err = newOurs(dsn)
+		case "gocql":
+			c, err = newTheirs("gocql", *flagHost, *flagKeyspace, true)
+		case "gocql-nocoalesce":
+			c, err = newTheirs("gocql-nocoalesce", *flagHost, *flagKeyspace, false)
+		default:
+			log.Fatalf("unknown driver %q", name)
+		}
+		if err != nil {
+			log.Fatalf("%s: %v", name, err)
+		}
+		defer c.close()
+		clients = append(clients, c)
+	}
+	// Driver index for key ranges: fixed by name, so reruns reuse the same rows.
+	idx := map[string]int{"cqlsql": 0, "gocql": 1, "gocql-nocoalesce": 2}
+
+	if wl["select"] {
+		if err := preload(clients[0], idx); err != nil {
+			log.Fatalf("preload: %v", err)
+		}
+	}
+
+	var rows []row
+	run := func(workload, conc string, dur time.Duration, mk func(c client, d int) func(res *result, dur time.Duration, measure bool)) {
+		r := row{workload: workload, conc: conc, res: map[string]*result{}}
+		runs := make([]func(*result, time.Duration, bool), len(clients))
+		for i, c := range clients {
+			runs[i] = mk(c, idx[c.name()])
+			r.res[c.name()] = &result{}
+			runs[i](nil, *flagWarmup, false)
+		}
+		for round := 0; round < *flagRounds; round++ {
+			for i, c := range clients {
+				runs[i](r.res[c.name()], dur, true)
+				res := r.res[c.name()]
+				log.Printf("%-14s c=%-4s round %d %-17s %9.0f ops/s", workload, conc, round+1, c.name(), res.roundRate[len(res.roundRate)-1])
+			}
+		}
+		rows = append(rows, r)
+	}
+	closed := func(conc int, op func(c client, d int) opFunc) func(c client, d int) func(*result, time.Duration, bool) {
+		return func(c client, d int) func(*result, time.Duration, bool) {
+			f := op(c, d)
+			return func(res *result, dur time.Duration, measure bool) { closedLoop(conc, dur, f, res, measure) }
+		}
+	}
+
+	var insertRate64 float64
+	if wl["insert"] {
+		for _, conc := range intsOf(*flagConc) {
+			run("insert", fmt.Sprint(conc), *flagRound, closed(conc, func(c client, d int) opFunc {
+				var ctr atomic.Int64
+				base := keyBase(d, subInsert)
+				return func(ctx context.Context, w int, i int64) error {
+					return c.insert(ctx, base+ctr.Add(1))
+				}
+			}))
+			if conc == 64 {
+				if g := rows[len(rows)-1].res["gocql"]; g != nil {
+					insertRate64 = g.rate()
+				}
+			}
+		}
+	}
+	if wl["select"] {
+		n := int64(*flagPreload)
+		for _, conc := range intsOf(*flagConc) {
+			run("select", fmt.Sprint(conc), *flagRound, closed(conc, func(c client, d int) opFunc {
+				base := keyBase(d, subSelect)
+				return func(ctx context.Context, w int, i int64) error {
+					// A cheap per-worker pseudo-random walk over the preloaded keys.
+					k := (int64(w)*7919 + i*104729) % n
+					return c.get(ctx, base+k)
+				}
+			}))
+		}
+	}
+	if wl["scan"] {
+		if err := loadWide(clients[0], idx); err != nil {
+			log.Fatalf("load wide partition: %v", err)
+		}
+		for _, conc := range intsOf(*flagScanConc) {
+			run("scan 50k rows", fmt.Sprint(conc), *flagScanRound, closed(conc, func(c client, d int) opFunc {
+				return func(ctx context.Context, w int, i int64) error {
+					return c.scan(ctx, int32(d), *flagScanRows)
+				}
+			}))
+		}
+	}
+	if wl["batch"] {
+		for _, logged := range []bool{false, true} {
+			name := "batch64 unlogged"
+			if logged {
+				name = "batch64 logged"
+			}
+			for _, conc := range intsOf(*flagBatchConc) {
+				run(name, fmt.Sprint(conc), *flagRound, closed(conc, func(c client, d int) opFunc {
+					var ctr atomic.Int64
+					base := keyBase(d, subBatch)
+					return func(ctx context.Context, w int, i int64) error {
+						return c.batch(ctx, logged, base+(ctr.Add(1)%16384)*batchSize, batchSize)
+					}
+				}))
+			}
+		}
+	}
+	if wl["open"] {
+		rate := *flagRate
+		if rate == 0 {
+			rate = insertRate64 / 2
+		}
+		if rate == 0 {
+			log.Printf("open loop: no gocql concurrency-64 insert rate measured and no -rate; using 2000 ops/s")
+			rate = 2000
+		}
+		perRound := *flagOpen / time.Duration(*flagRounds)
+		run(fmt.Sprintf("open-loop insert %.0f/s", rate), "open", perRound, func(c client, d int) func(*result, time.Duration, bool) {
+			base := keyBase(d, subOpen)
+			op := func(ctx context.Context, w int, i int64) error { return c.insert(ctx, base+i) }
+			return func(res *result, dur time.Duration, measure bool) {
+				if !measure {
+					dur = *flagWarmup
+				}
+				openLoop(rate, dur, op, res, measure)
+			}
+		})
+	}
+
+	if *flagMemProf != "" {
+		if f, err := os.Create(*flagMemProf); err != nil {
+			log.Printf("memprofile: %v", err)
+		} else {
+			if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+				log.Printf("memprofile: %v", err)
+			}
+			f.Close()
+		}
+	}
+	out := render(rows, clients, started)
+	fmt.Print(out)
+	if *flagOut != "" {
+		if err := os.MkdirAll(filepath.Dir(*flagOut), 0o755); err == nil {
+			err = os.WriteFile(*flagOut, []byte(out), 0o644)
+			if err != nil {
+				log.Printf("write %s: %v", *flagOut, err)
+			}
+		}
+	}
+}
+
+func setOf(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, f := range strings.Split(s, ",") {
+		m[strings.TrimSpace(f)] = true
+	}
+	return m
+}
+
+func intsOf(s string) []int {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		var n int
+		if _, err := fmt.Sscan(strings.TrimSpace(f), &n); err == nil && n > 0 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// setup makes the keyspace and tables (with our driver, no keyspace in the DSN).
+func setup() error {
+	db, err := sql.Open("cassandra", fmt.Sprintf("cassandra://%s/?consistency=ONE", *flagHost))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	ks := *flagKeyspace
+	for _, q := range []string{
+		"CREATE KEYSPACE IF NOT EXISTS " + ks + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
+		"CREATE TABLE IF NOT EXISTS " + ks + ".kv (pk bigint PRIMARY KEY, v1 bigint, v2 bigint)",
+		"CREATE TABLE IF NOT EXISTS " + ks + ".wide (p int, c int, b bigint, t text, bl blob, d double, bo boolean, ts timestamp, u uuid, f float, PRIMARY KEY (p, c))",
+		"CREATE TABLE IF NOT EXISTS " + ks + ".bench_meta (name text PRIMARY KEY, n bigint)",
+	} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("%s: %w", q, err)
+		}
+	}
+	return db.QueryRowContext(ctx, "SELECT release_version FROM system.local").Scan(&cassandraVersion)
+}
+
+var cassandraVersion string
+
+// loaded reports whether bench_meta says name holds n rows; mark records it.
+func loaded(db *sql.DB, name string, n int) bool {
+	var got int64
+	err := db.QueryRow("SELECT n FROM bench_meta WHERE name = ?", name).Scan(&got)
+	return err == nil && got == int64(n)
+}
+
+func mark(db *sql.DB, name string, n int) error {
+	_, err := db.Exec("INSERT INTO bench_meta (name, n) VALUES (?, ?)", name, int64(n))
+	return err
+}
+
+// parallel runs f(i) for i in [0, n) on 64 goroutines.
+func parallel(n int, f func(i int) error) error {
+	var next atomic.Int64
+	var first error
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for g := 0; g < 64; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				if err := f(i); err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return first
+}
+
+// preload writes the rows the point selects read, once per keyspace.
+func preload(c client, idx map[string]int) error {
+	o := c.(*ours)
+	ctx := context.Background()
+	n := *flagPreload
+	for name, d := range idx {
+		tag := fmt.Sprintf("kv-%d", d)
+		if loaded(o.db, tag, n) {
+			continue
+		}
+		log.Printf("preloading %d rows for %s", n, name)
+		base := keyBase(d, subSelect)
+		if err := parallel(n, func(i int) error { return o.insert(ctx, base+int64(i)) }); err != nil {
+			return err
+		}
+		if err := mark(o.db, tag, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadWide writes one partition of scan-rows rows per driver, once per keyspace.
+func loadWide(c client, idx map[string]int) error {
+	o := c.(*ours)
+	n := *flagScanRows
+	st, err := o.db.Prepare(wideQ)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for name, d := range idx {
+		tag := fmt.Sprintf("wide-%d", d)
+		if loaded(o.db, tag, n) {
+			continue
+		}
+		log.Printf("loading the %d-row partition for %s", n, name)
+		if err := parallel(n, func(i int) error {
+			w := wideOf(int32(i))
+			_, err := st.Exec(int32(d), int32(i), w.b, w.t, w.bl, w.d, w.bo, w.ts, w.u, w.f)
+			return err
+		}); err != nil {
+			return err
+		}
+		if err := mark(o.db, tag, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func cpuModel() string {
+	f, err := os.Open("/proc/cpuinfo")
+	if err != nil {
+		return "unknown"
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if k, v, ok := strings.Cut(sc.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown"
+}
+
+func gitRev() string {
+	out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output()
+	if err != nil {
+		return "unknown"
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func fmtDur(d time.Duration) string {
+	switch {
+	case d >= time.Second:
+		return fmt.Sprintf("%.2fs", d.Seconds())
+	case d >= time.Millisecond:
+		return fmt.Sprintf("%.2fms", float64(d)/1e6)
+	default:
+		return fmt.Sprintf("%.0fµs", float64(d)/1e3)
+	}
+}
+
+func render(rows []row, clients []client, started time.Time) string {
+	var b strings.Builder
+	p := func(f string, a ...any) { fmt.Fprintf(&b, f, a...) }
+	cmd := "cd bench && go run ."
+	if len(os.Args) > 1 {
+		cmd += " " + strings.Join(os.Args[1:], " ")
+	}
+	p("# cqlsql vs gocql v2\n\n")
+	p("| | |\n|---|---|\n")
+	p("| date (UTC) | %s |\n", started.Format("2006-01-02 15:04"))
+	p("| machine | %d CPUs (nproc), %s; **Cassandra runs on the same machine, so client and server share these cores** |\n", runtime.NumCPU(), cpuModel())
+	p("| Go | %s %s/%s |\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	p("| Cassandra | %s, one node on 127.0.0.1, keyspace RF=1, CL=ONE |\n", cassandraVersion)
+	p("| drivers | cqlsql @ %s through database/sql (prepared *sql.Stmt, conns_per_host default 2%s); gocql v2 native API, NumConns 2: `gocql` with its defaults (WriteCoalesceWaitTime 200µs), `gocql-nocoalesce` with WriteCoalesceWaitTime 0 |\n", gitRev(), extraNote())
+	p("| command | `%s` |\n", cmd)
+	p("| rounds | measured rounds per driver: %d, alternating (ABC ABC ...), after a %s warm-up each; round %s (scans %s); open loop %s per driver in all |\n",
+		*flagRounds, *flagWarmup, *flagRound, *flagScanRound, *flagOpen)
+	p("\n")
+	p("ops/s is completed operations over the summed round time (one op = one row written, one row read, one whole 50,000-row scan, or one 64-row batch). ")
+	p("Latencies come from a log-bucket histogram (about 3%% resolution). ")
+	p("CPU/op is the getrusage(RUSAGE_SELF) user+system time of the **whole process** over the rounds divided by ops (the other drivers are idle meanwhile, but their background goroutines count); allocs/op is the runtime.MemStats.Mallocs delta over ops. ")
+	p("The last two columns are cqlsql divided by the row's driver: above 1 means cqlsql is faster (ops/s) or slower (p99). ")
+	p("Open loop: operations are offered at a fixed rate and latency is measured from each operation's intended start time.\n\n")
+	p("| workload | conc | driver | ops/s | rounds ops/s | p50 | p99 | p99.9 | CPU µs/op | allocs/op | errors | cqlsql ÷ this ops/s | cqlsql ÷ this p99 |\n")
+	p("|---|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	for _, r := range rows {
+		ourRes := r.res["cqlsql"]
+		for _, c := range clients {
+			res := r.res[c.name()]
+			var rr []string
+			for _, x := range res.roundRate {
+				rr = append(rr, fmt.Sprintf("%.0f", x))
+			}
+			cpu, allocs := 0.0, 0.0
+			if res.ops > 0 {
+				cpu = float64(res.cpu.Microseconds()) / float64(res.ops)
+				allocs = float64(res.mallocs) / float64(res.ops)
+			}
+			ratioOps, ratioP99 := "", ""
+			if ourRes != nil && c.name() != "cqlsql" && res.rate() > 0 {
+				ratioOps = fmt.Sprintf("%.2f", ourRes.rate()/res.rate())
+				ratioP99 = fmt.Sprintf("%.2f", float64(ourRes.h.quantile(0.99))/float64(res.h.quantile(0.99)))
+			}
+			errs := fmt.Sprint(res.errs)
+			if res.firstErr != nil {
+				errs += fmt.Sprintf(" (%s)", strings.ReplaceAll(trunc(res.firstErr.Error(), 80), "|", "/"))
+			}
+			p("| %s | %s | %s | %.0f | %s | %s | %s | %s | %.1f | %.1f | %s | %s | %s |\n",
+				r.workload, r.conc, c.name(), res.rate(), strings.Join(rr, " / "),
+				fmtDur(res.h.quantile(0.5)), fmtDur(res.h.quantile(0.99)), fmtDur(res.h.quantile(0.999)),
+				cpu, allocs, errs, ratioOps, ratioP99)
+		}
+	}
+	p("\nReproduce: `make bench` (microbenchmarks, then this with its defaults), or `cd bench && go run . -quick` for a run of a few minutes; `go run . -h` lists the flags (workloads, drivers, concurrencies, durations, -cpuprofile).\n")
+	return b.String()
+}
+
+func extraNote() string {
+	if *flagDSNExtra == "" {
+		return ""
+	}
+	return ", DSN extra `" + *flagDSNExtra + "`"
+}
+
+func trunc(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}
