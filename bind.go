@@ -14,11 +14,16 @@ import (
 // tombstone). It needs protocol v4 or later.
 var Unset = codec.Unset
 
+// bindInline is how many arguments bind handles without allocating
+// scratch space; statements with more markers are rare.
+const bindInline = 16
+
 // bind encodes args with the types of the statement's bind markers, in
 // marker order (see orderArgs for named arguments). All values share one
-// buffer.
+// buffer, so a statement costs two allocations: the buffer and the values.
 func bind(ps *pool.Stmt, args []driver.NamedValue) ([]protocol.Value, error) {
-	vals, err := orderArgs(ps.Bound, args)
+	var valsInline [bindInline]any
+	vals, err := orderArgs(valsInline[:0], ps.Bound, args)
 	if err != nil {
 		return nil, err
 	}
@@ -26,17 +31,19 @@ func bind(ps *pool.Stmt, args []driver.NamedValue) ([]protocol.Value, error) {
 	if len(vals) != n {
 		return nil, fmt.Errorf("cassandra: the statement has %d bind markers but %d arguments were given: pass one argument per marker (per-query options do not count)", n, len(vals))
 	}
-	var buf []byte
-	ends := make([]int, n)
-	kinds := make([]codec.Kind, n)
+	var endsInline [bindInline]int
+	var kindsInline [bindInline]codec.Kind
+	ends, kinds := endsInline[:0], kindsInline[:0]
+	buf := make([]byte, 0, 16*n)
 	for i, v := range vals {
-		var err error
-		buf, kinds[i], err = ps.Encoders[i].Encode(buf, v)
+		var kind codec.Kind
+		buf, kind, err = ps.Encoders[i].Encode(buf, v)
 		if err != nil {
 			return nil, fmt.Errorf("cassandra: argument %d: %w", i+1, codec.WithColumn(err, ps.Bound[i].Name))
 		}
-		ends[i] = len(buf)
+		ends, kinds = append(ends, len(buf)), append(kinds, kind)
 	}
+	// Only now is buf where it stays: it may move while it grows.
 	out := make([]protocol.Value, n)
 	start := 0
 	for i := range out {

@@ -66,20 +66,20 @@ func TestQueryOptionValueDescribesIt(t *testing.T) {
 
 func TestOrderArgs(t *testing.T) {
 	markers := []protocol.ColumnSpec{{Name: "id"}, {Name: "name"}, {Name: "id"}}
-	got, err := orderArgs(markers, []driver.NamedValue{{Name: "name", Value: "n"}, {Name: "ID", Value: 1}})
+	got, err := orderArgs(nil, markers, []driver.NamedValue{{Name: "name", Value: "n"}, {Name: "ID", Value: 1}})
 	if err != nil || len(got) != 3 || got[0] != 1 || got[1] != "n" || got[2] != 1 {
 		t.Errorf("named: %v, %v", got, err)
 	}
-	if _, err := orderArgs(markers, []driver.NamedValue{{Name: "name", Value: "n"}, {Value: 1}}); err == nil {
+	if _, err := orderArgs(nil, markers, []driver.NamedValue{{Name: "name", Value: "n"}, {Value: 1}}); err == nil {
 		t.Error("mixed named and positional accepted")
 	}
-	if _, err := orderArgs(markers[:2], []driver.NamedValue{{Name: "name"}, {Name: "id"}, {Name: "extra"}}); err == nil || !strings.Contains(err.Error(), "extra") {
+	if _, err := orderArgs(nil, markers[:2], []driver.NamedValue{{Name: "name"}, {Name: "id"}, {Name: "extra"}}); err == nil || !strings.Contains(err.Error(), "extra") {
 		t.Errorf("extra argument: %v", err)
 	}
-	if _, err := orderArgs(markers, []driver.NamedValue{{Name: "name"}}); err == nil || !strings.Contains(err.Error(), `"id"`) {
+	if _, err := orderArgs(nil, markers, []driver.NamedValue{{Name: "name"}}); err == nil || !strings.Contains(err.Error(), `"id"`) {
 		t.Errorf("missing argument: %v", err)
 	}
-	got, err = orderArgs(markers, []driver.NamedValue{{Value: 1}, {Value: 2}})
+	got, err = orderArgs(nil, markers, []driver.NamedValue{{Value: 1}, {Value: 2}})
 	if err != nil || len(got) != 2 {
 		t.Errorf("positional: %v, %v", got, err)
 	}

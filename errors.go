@@ -105,6 +105,9 @@ func (e *NotAppliedError) Row() map[string]any {
 
 // serverCode returns the code of the *Error in err's chain.
 func serverCode(err error) (ErrorCode, bool) {
+	if err == nil {
+		return 0, false // without this errors.As allocates e on every success
+	}
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Code, true

@@ -34,7 +34,14 @@ func killFirstQuery(t *testing.T) (*fakeserver.Server, *atomic.Int32) {
 	return srv, &queries
 }
 
-func fakeDB(t *testing.T, addr string, edit func(*Config)) *sql.DB {
+func fakeDB(t testing.TB, addr string, edit func(*Config)) *sql.DB {
+	db, _ := fakeConnector(t, addr, edit)
+	return db
+}
+
+// fakeConnector opens a *sql.DB on the node at addr and returns it with its
+// Connector; the test closes it.
+func fakeConnector(t testing.TB, addr string, edit func(*Config)) (*sql.DB, *Connector) {
 	cfg := NewConfig()
 	cfg.Hosts = []string{addr}
 	cfg.Timeout = 5 * time.Second
@@ -47,7 +54,7 @@ func fakeDB(t *testing.T, addr string, edit func(*Config)) *sql.DB {
 	}
 	db := sql.OpenDB(c)
 	t.Cleanup(func() { db.Close() })
-	return db
+	return db, c
 }
 
 func TestLostConnectionIsNotBadConn(t *testing.T) {

@@ -15,8 +15,8 @@ import (
 // A name is matched exactly, else ignoring case (CQL folds unquoted names to
 // lower case); one argument may feed several markers of the same name.
 // Mixing named and positional arguments, a marker without an argument and
-// an argument without a marker are errors.
-func orderArgs(markers []protocol.ColumnSpec, args []driver.NamedValue) ([]any, error) {
+// an argument without a marker are errors. The values are appended to dst.
+func orderArgs(dst []any, markers []protocol.ColumnSpec, args []driver.NamedValue) ([]any, error) {
 	named := 0
 	for _, a := range args {
 		if a.Name != "" {
@@ -24,23 +24,21 @@ func orderArgs(markers []protocol.ColumnSpec, args []driver.NamedValue) ([]any, 
 		}
 	}
 	if named == 0 {
-		out := make([]any, len(args))
-		for i, a := range args {
-			out[i] = a.Value
+		for _, a := range args {
+			dst = append(dst, a.Value)
 		}
-		return out, nil
+		return dst, nil
 	}
 	if named != len(args) {
 		return nil, fmt.Errorf("cassandra: %d of %d arguments are named: name all of them (sql.Named) or none", named, len(args))
 	}
 	used := make([]bool, len(args))
-	out := make([]any, len(markers))
 	for i, m := range markers {
 		j := findArg(args, m.Name)
 		if j < 0 {
 			return nil, fmt.Errorf("cassandra: no argument named %q for bind marker %d; the markers are %s", m.Name, i+1, markerNames(markers))
 		}
-		out[i] = args[j].Value
+		dst = append(dst, args[j].Value)
 		used[j] = true
 	}
 	for j, u := range used {
@@ -48,7 +46,7 @@ func orderArgs(markers []protocol.ColumnSpec, args []driver.NamedValue) ([]any, 
 			return nil, fmt.Errorf("cassandra: argument %q matches no bind marker; the markers are %s", args[j].Name, markerNames(markers))
 		}
 	}
-	return out, nil
+	return dst, nil
 }
 
 func findArg(args []driver.NamedValue, name string) int {

@@ -9,7 +9,6 @@ import (
 
 	"github.com/cqlsql/cassandra/codec"
 	"github.com/cqlsql/cassandra/protocol"
-	"github.com/google/uuid"
 )
 
 // rows is the driver.Rows of a query. It decodes each cell with the
@@ -22,14 +21,12 @@ type rows struct {
 	req  *request
 	mode PagingMode
 
-	cols   []protocol.ColumnSpec
-	names  []string
-	decs   []*codec.Decoder
-	uuidAt []bool // uuid and timeuuid columns, returned as strings
+	plan *resultPlan
 
-	cur   *protocol.Rows
-	cells [][]byte
-	state []byte // paging state of the next page; nil after the last
+	cur         *protocol.Rows
+	cells       [][]byte
+	cellsInline [8][]byte // cells' first array, so narrow rows allocate none
+	state       []byte    // paging state of the next page; nil after the last
 
 	prefetch       chan fetched
 	cancelPrefetch context.CancelFunc
@@ -52,6 +49,7 @@ var (
 
 func newRows(ctx context.Context, req *request, res *protocol.Result, cols []protocol.ColumnSpec) (*rows, error) {
 	r := &rows{ctx: ctx, req: req, mode: req.c.cfg.Paging}
+	r.cells = r.cellsInline[:0]
 	if req.opts.hasPaging {
 		r.mode = req.opts.paging
 	}
@@ -68,19 +66,12 @@ func (r *rows) install(res *protocol.Result, cols []protocol.ColumnSpec) error {
 		r.writePagingState()
 		return nil
 	}
-	if r.decs == nil || !sameColumns(r.cols, cols) {
-		decs := make([]*codec.Decoder, len(cols))
-		names := make([]string, len(cols))
-		uuidAt := make([]bool, len(cols))
-		for i, c := range cols {
-			d, err := codec.NewDecoder(c.Type)
-			if err != nil {
-				return fmt.Errorf("cassandra: column %s: %w", c.Name, err)
-			}
-			decs[i], names[i] = d, c.Name
-			uuidAt[i] = c.Type.ID == codec.TypeUUID || c.Type.ID == codec.TypeTimeUUID
+	if r.plan == nil || !r.plan.matches(cols) {
+		p, err := r.planFor(cols)
+		if err != nil {
+			return err
 		}
-		r.cols, r.decs, r.names, r.uuidAt = cols, decs, names, uuidAt
+		r.plan = p
 	}
 	r.cur = &res.Rows
 	r.state = res.Rows.Metadata.PagingState
@@ -103,16 +94,23 @@ func (r *rows) writePagingState() {
 	}
 }
 
-func sameColumns(a, b []protocol.ColumnSpec) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i].Name != b[i].Name || a[i].Type.String() != b[i].Type.String() {
-			return false
+// planFor returns the plan for cols: the prepared statement's own when it
+// has one for them, else a new one, which the statement then keeps.
+func (r *rows) planFor(cols []protocol.ColumnSpec) (*resultPlan, error) {
+	ps := r.req.stmt
+	if ps != nil {
+		if p, ok := ps.Plan().(*resultPlan); ok && p.matches(cols) {
+			return p, nil
 		}
 	}
-	return true
+	p, err := newResultPlan(cols)
+	if err != nil {
+		return nil, err
+	}
+	if ps != nil {
+		ps.CachePlan(cols, p)
+	}
+	return p, nil
 }
 
 // startPrefetch asks for the next page while the current one is read.
@@ -149,7 +147,12 @@ func (r *rows) nextPage() error {
 }
 
 // Columns returns the column names.
-func (r *rows) Columns() []string { return r.names }
+func (r *rows) Columns() []string {
+	if r.plan == nil {
+		return nil
+	}
+	return r.plan.names
+}
 
 // Next decodes the next row into dest; in PagingAuto mode it moves to the
 // next page when the current one is used up.
@@ -162,13 +165,11 @@ func (r *rows) Next(dest []driver.Value) error {
 			cells, err := r.cur.NextRow(r.cells[:0])
 			if err == nil {
 				r.cells = cells
+				decode := r.plan.decode
 				for i, cell := range cells {
-					v, err := r.decs[i].Decode(cell)
+					v, err := decode[i](cell)
 					if err != nil {
-						return fmt.Errorf("cassandra: %w", codec.WithColumn(err, r.names[i]))
-					}
-					if u, ok := v.(uuid.UUID); ok && r.uuidAt[i] {
-						v = u.String() // uuid.UUID's Scan takes strings, not uuid.UUID
+						return fmt.Errorf("cassandra: %w", codec.WithColumn(err, r.plan.names[i]))
 					}
 					dest[i] = v
 				}
@@ -201,19 +202,13 @@ func (r *rows) Close() error {
 // ColumnTypeDatabaseTypeName returns the CQL type of column i as CQL
 // writes it, in lower case (not upper case as some drivers do): "int",
 // "text", "map<text, int>", "vector<float, 3>".
-func (r *rows) ColumnTypeDatabaseTypeName(i int) string { return r.cols[i].Type.String() }
+func (r *rows) ColumnTypeDatabaseTypeName(i int) string { return r.plan.cols[i].Type.String() }
 
 // ColumnTypeScanType returns the Go type of the non-NULL values of column i.
 // uuid and timeuuid columns are returned as strings (xxxxxxxx-xxxx-...),
 // which scan into string and into uuid.UUID (through its Scan method).
 func (r *rows) ColumnTypeScanType(i int) reflect.Type {
-	if r.uuidAt[i] {
-		return reflect.TypeOf("")
-	}
-	if t := r.decs[i].ScanType(); t != nil {
-		return t
-	}
-	return reflect.TypeOf((*any)(nil)).Elem()
+	return r.plan.scanTypes[i]
 }
 
 // ColumnTypeNullable reports that every column can be NULL: CQL has no NOT

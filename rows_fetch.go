@@ -20,6 +20,11 @@ type request struct {
 	stmt   *pool.Stmt // nil: sent as QUERY
 	values []protocol.Value
 	opts   queryOptions
+
+	// exec is the EXECUTE message, kept here to save an allocation per
+	// page: a request sends one page at a time, and protocol.Conn encodes
+	// the message before DoWith returns.
+	exec protocol.Execute
 }
 
 // newRequest prepares query when it has arguments (or ps is given) and
@@ -87,9 +92,13 @@ func (c *Connector) withTimeout(ctx context.Context) (context.Context, context.C
 }
 
 // do sends req on sock. A server ERROR comes back as the error (*Error).
+// Config.Timeout bounds the wait when ctx has no deadline.
 func (c *Connector) do(ctx context.Context, sock *protocol.Conn, req protocol.Request, ro protocol.RequestOptions) (*protocol.ResponseFrame, error) {
 	if c.onRequest != nil {
 		c.onRequest(req)
+	}
+	if _, ok := ctx.Deadline(); !ok && ro.Timeout == 0 {
+		ro.Timeout = c.cfg.Timeout
 	}
 	f, err := sock.DoWith(ctx, req, ro)
 	if err != nil {
@@ -144,9 +153,10 @@ func (r *request) idempotent() bool {
 // sending once more; an idempotent request that fails with a lost
 // connection or a server timeout is sent again, on another socket, up to
 // Config.Retries times.
+//
+// Config.Timeout applies to each request (see Connector.do): it costs no
+// context and timer per query, as wrapping ctx would.
 func (r *request) fetch(ctx context.Context, pagingState []byte) (*protocol.Result, []protocol.ColumnSpec, error) {
-	ctx, cancel := r.c.withTimeout(ctx)
-	defer cancel()
 	ro := protocol.RequestOptions{Tracing: r.opts.trace != nil}
 	retries := 0
 	if r.idempotent() {
@@ -193,8 +203,8 @@ func (r *request) fetchOn(ctx context.Context, sock *protocol.Conn, pagingState 
 		for try := 0; ; try++ {
 			resultID, cols := r.stmt.Result()
 			params.SkipMetadata = sock.Version() >= protocol.V5 && len(cols) > 0
-			e := &protocol.Execute{ID: r.stmt.StmtID(), ResultMetadataID: resultID, Params: params}
-			f, err = r.c.do(ctx, sock, e, ro)
+			r.exec = protocol.Execute{ID: r.stmt.StmtID(), ResultMetadataID: resultID, Params: params}
+			f, err = r.c.do(ctx, sock, &r.exec, ro)
 			if try > 0 || !isUnprepared(err) {
 				break
 			}

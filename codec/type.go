@@ -80,6 +80,27 @@ var typeNames = map[TypeID]string{
 	TypeTime: "time", TypeSmallint: "smallint", TypeTinyint: "tinyint", TypeDuration: "duration",
 }
 
+// Equal reports whether t and u describe the same type. Frozen is not
+// compared: the wire does not carry it. Unlike comparing String results,
+// it allocates nothing.
+func (t Type) Equal(u Type) bool {
+	if t.ID != u.ID || t.Custom != u.Custom || t.Keyspace != u.Keyspace || t.Name != u.Name ||
+		t.Dimension != u.Dimension || len(t.Elems) != len(u.Elems) || len(t.Fields) != len(u.Fields) {
+		return false
+	}
+	for i := range t.Elems {
+		if !t.Elems[i].Equal(u.Elems[i]) {
+			return false
+		}
+	}
+	for i := range t.Fields {
+		if t.Fields[i] != u.Fields[i] {
+			return false
+		}
+	}
+	return true
+}
+
 // String returns the CQL name of the type, such as "map<text, int>" or
 // "vector<float, 3>"; it is what Rows.ColumnTypeDatabaseTypeName reports.
 func (t Type) String() string {

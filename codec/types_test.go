@@ -127,3 +127,41 @@ func TestDurationString(t *testing.T) {
 		}
 	}
 }
+
+func TestTypeEqual(t *testing.T) {
+	udt := func(fields ...string) Type {
+		u := Type{ID: TypeUDT, Keyspace: "ks", Name: "addr", Fields: fields}
+		for range fields {
+			u.Elems = append(u.Elems, Type{ID: TypeVarchar})
+		}
+		return u
+	}
+	mapOf := func(k, v TypeID) Type { return Type{ID: TypeMap, Elems: []Type{{ID: k}, {ID: v}}} }
+	cases := []struct {
+		a, b Type
+		want bool
+	}{
+		{Type{ID: TypeInt}, Type{ID: TypeInt}, true},
+		{Type{ID: TypeInt}, Type{ID: TypeBigint}, false},
+		{mapOf(TypeVarchar, TypeInt), mapOf(TypeVarchar, TypeInt), true},
+		{mapOf(TypeVarchar, TypeInt), mapOf(TypeVarchar, TypeBigint), false},
+		{Type{ID: TypeList, Elems: []Type{{ID: TypeInt}}, Frozen: true}, Type{ID: TypeList, Elems: []Type{{ID: TypeInt}}}, true},
+		{udt("street", "city"), udt("street", "city"), true},
+		{udt("street", "city"), udt("street", "town"), false},
+		{udt("street"), udt("street", "city"), false},
+		{Type{ID: TypeVector, Elems: []Type{{ID: TypeFloat}}, Dimension: 3}, Type{ID: TypeVector, Elems: []Type{{ID: TypeFloat}}, Dimension: 4}, false},
+		{Type{ID: TypeCustom, Custom: "a.B"}, Type{ID: TypeCustom, Custom: "a.C"}, false},
+	}
+	for _, c := range cases {
+		if got := c.a.Equal(c.b); got != c.want {
+			t.Errorf("%v.Equal(%v) = %v, want %v", c.a, c.b, got, c.want)
+		}
+		if got := c.b.Equal(c.a); got != c.want {
+			t.Errorf("%v.Equal(%v) = %v, want %v (not symmetric)", c.b, c.a, got, c.want)
+		}
+	}
+	a, b := mapOf(TypeVarchar, TypeInt), mapOf(TypeVarchar, TypeInt)
+	if n := testing.AllocsPerRun(100, func() { a.Equal(b) }); n != 0 {
+		t.Errorf("Equal allocates %v times", n)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // ErrConnClosed is wrapped by the error of every request that fails because
@@ -76,6 +77,34 @@ type call struct {
 	ch    chan result
 	state atomic.Int32
 	buf   []byte // encoding buffer, reused
+
+	// timer enforces RequestOptions.Timeout; it travels with the pooled
+	// call, so a request with a timeout allocates no timer. It sends once
+	// on tick when it fires.
+	timer *time.Timer
+	tick  chan struct{}
+}
+
+// arm starts the call's timer and returns the channel it fires on.
+func (cl *call) arm(d time.Duration) <-chan struct{} {
+	if cl.timer == nil {
+		tick := make(chan struct{}, 1)
+		cl.timer = time.AfterFunc(d, func() { tick <- struct{}{} })
+		cl.tick = tick
+	} else {
+		cl.timer.Reset(d)
+	}
+	return cl.tick
+}
+
+// disarm stops the timer. A timer that fired, or is firing right now, is
+// dropped with its channel, so a late tick can never reach the call's next
+// use; one stopped in time is kept for it. Only the waiter calls arm and
+// disarm, and disarm always before the call can go back to the pool.
+func (cl *call) disarm() {
+	if cl.timer != nil && !cl.timer.Stop() {
+		cl.timer, cl.tick = nil, nil
+	}
 }
 
 var callPool = sync.Pool{New: func() any { return &call{ch: make(chan result, 1)} }}
@@ -201,6 +230,10 @@ type RequestOptions struct {
 	Tracing bool
 	// CustomPayload is sent as the [bytes map] custom payload (v4+).
 	CustomPayload map[string][]byte
+	// Timeout, when positive, bounds the wait for the response, as a
+	// context deadline would (the error wraps context.DeadlineExceeded),
+	// without the allocations of a context and timer per request.
+	Timeout time.Duration
 }
 
 // DoWith is Do with per-request frame options.
@@ -262,19 +295,41 @@ func (c *Conn) roundTrip(ctx context.Context, req Request, o RequestOptions) (He
 		return Header{}, nil, c.closeErr
 	}
 
+	var timeout <-chan struct{} // nil: no timeout
+	if o.Timeout > 0 {
+		timeout = cl.arm(o.Timeout)
+	}
 	var r result
 	select {
 	case r = <-cl.ch:
+		if timeout != nil {
+			cl.disarm()
+		}
 	case <-ctx.Done():
-		if cl.state.CompareAndSwap(callWaiting, callAbandoned) {
-			// The reader (or the sweep) frees the id and the call.
+		if timeout != nil {
+			cl.disarm()
+		}
+		if giveUp(cl) {
 			return Header{}, nil, ctx.Err()
 		}
 		r = <-cl.ch // delivered just now: it arrives at once
+	case <-timeout:
+		cl.disarm()
+		if giveUp(cl) {
+			return Header{}, nil, fmt.Errorf("cassandra: no response from %s within %v: %w", c.addr, o.Timeout, context.DeadlineExceeded)
+		}
+		r = <-cl.ch
 	}
 	c.streams.release(id)
 	putCall(cl)
 	return r.h, r.body, r.err
+}
+
+// giveUp abandons cl unless its reply was delivered just now. Once
+// abandoned, the reader (or the sweep) frees the stream id and the call
+// when the reply comes, so the caller must not touch cl again.
+func giveUp(cl *call) bool {
+	return cl.state.CompareAndSwap(callWaiting, callAbandoned)
 }
 
 // appendRequest appends the frame (v5: the envelope) for req on stream id.

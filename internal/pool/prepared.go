@@ -28,6 +28,31 @@ type Stmt struct {
 	mu       sync.RWMutex
 	resultID []byte
 	result   []protocol.ColumnSpec
+	plan     any // derived from result by the driver; dropped when result changes
+}
+
+// Plan returns what CachePlan last stored for the current result columns,
+// or nil. The driver keeps its per-column decoders there, so that they are
+// built once per statement rather than once per query.
+func (s *Stmt) Plan() any {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.plan
+}
+
+// CachePlan stores plan, derived from cols, unless cols are no longer the
+// statement's result columns (the metadata changed meanwhile).
+func (s *Stmt) CachePlan(cols []protocol.ColumnSpec, plan any) {
+	s.mu.Lock()
+	if sameSlice(cols, s.result) {
+		s.plan = plan
+	}
+	s.mu.Unlock()
+}
+
+// sameSlice reports whether a and b are the same slice of the same array.
+func sameSlice(a, b []protocol.ColumnSpec) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // Result returns the result metadata id (v5) and the result columns last
@@ -42,7 +67,7 @@ func (s *Stmt) Result() (id []byte, cols []protocol.ColumnSpec) {
 // Metadata_changed or a new PREPARE reports it.
 func (s *Stmt) SetResult(id []byte, cols []protocol.ColumnSpec) {
 	s.mu.Lock()
-	s.resultID, s.result = id, cols
+	s.resultID, s.result, s.plan = id, cols, nil
 	s.mu.Unlock()
 }
 
@@ -73,7 +98,7 @@ func NewStmt(keyspace, query string, p *protocol.Prepared) (*Stmt, error) {
 func (s *Stmt) Update(p *protocol.Prepared) {
 	s.mu.Lock()
 	s.ID = p.ID
-	s.resultID, s.result = p.ResultMetadataID, p.ResultMetadata.Columns
+	s.resultID, s.result, s.plan = p.ResultMetadataID, p.ResultMetadata.Columns, nil
 	s.mu.Unlock()
 }
 
