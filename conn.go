@@ -138,8 +138,9 @@ func (cn *conn) query(ctx context.Context, query string, ps *pool.Stmt, args []d
 	if cn.tx != nil {
 		return nil, errors.New("cassandra: no queries inside a transaction: a transaction is a BATCH of INSERT, UPDATE and DELETE sent at Commit, so nothing can be read in it; run the query on the *sql.DB instead")
 	}
-	req, err := cn.c.newRequest(ctx, query, ps, args, opts)
-	if err != nil {
+	r := new(rows) // with its request: one allocation
+	req := &r.request
+	if err := cn.c.initRequest(ctx, req, query, ps, args, opts); err != nil {
 		return nil, err
 	}
 	res, cols, err := req.fetch(ctx, opts.pagingState)
@@ -149,7 +150,10 @@ func (cn *conn) query(ctx context.Context, query string, ps *pool.Stmt, args []d
 	// Only the first page is traced, and later pages, fetched in the
 	// background, must not write to the caller's variables.
 	req.opts.trace, req.opts.warnings = nil, nil
-	return newRows(ctx, req, res, cols)
+	if err := r.init(ctx, req, res, cols); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // Ping sends OPTIONS on a socket, opening one if none is open.

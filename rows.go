@@ -17,9 +17,10 @@ import (
 // the current one is read; in PagingPages mode each page is a result set
 // (see rows_paging.go).
 type rows struct {
-	ctx  context.Context
-	req  *request
-	mode PagingMode
+	ctx     context.Context
+	req     *request
+	request request // what req points to, when the rows made it (conn.query)
+	mode    PagingMode
 
 	plan *resultPlan
 
@@ -47,16 +48,14 @@ var (
 	_ driver.RowsColumnTypeNullable         = (*rows)(nil)
 )
 
-func newRows(ctx context.Context, req *request, res *protocol.Result, cols []protocol.ColumnSpec) (*rows, error) {
-	r := &rows{ctx: ctx, req: req, mode: req.c.cfg.Paging}
+// init makes r the rows of req, whose first page is res.
+func (r *rows) init(ctx context.Context, req *request, res *protocol.Result, cols []protocol.ColumnSpec) error {
+	r.ctx, r.req, r.mode = ctx, req, req.c.cfg.Paging
 	r.cells = r.cellsInline[:0]
 	if req.opts.hasPaging {
 		r.mode = req.opts.paging
 	}
-	if err := r.install(res, cols); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return r.install(res, cols)
 }
 
 // install makes res the current page.

@@ -30,26 +30,36 @@ type request struct {
 // newRequest prepares query when it has arguments (or ps is given) and
 // encodes the arguments with the types of its bind markers.
 func (c *Connector) newRequest(ctx context.Context, query string, ps *pool.Stmt, args []driver.NamedValue, opts queryOptions) (*request, error) {
-	if c.closed.Load() {
-		return nil, driver.ErrBadConn
-	}
-	if err := checkStatement(query); err != nil {
+	r := new(request)
+	if err := c.initRequest(ctx, r, query, ps, args, opts); err != nil {
 		return nil, err
 	}
-	r := &request{c: c, query: query, stmt: ps, opts: opts}
+	return r, nil
+}
+
+// initRequest is newRequest into r, which the caller allocated (a query's
+// rows hold their request, saving an allocation per query).
+func (c *Connector) initRequest(ctx context.Context, r *request, query string, ps *pool.Stmt, args []driver.NamedValue, opts queryOptions) error {
+	if c.closed.Load() {
+		return driver.ErrBadConn
+	}
+	if err := checkStatement(query); err != nil {
+		return err
+	}
+	*r = request{c: c, query: query, stmt: ps, opts: opts}
 	if ps == nil && len(args) > 0 {
 		var err error
 		if r.stmt, err = c.prepare(ctx, query); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if r.stmt != nil {
 		var err error
 		if r.values, err = bind(r.stmt, args); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return r, nil
+	return nil
 }
 
 // prepare returns the cached prepared statement for query, preparing it

@@ -247,14 +247,36 @@ func (c *Conn) DoWith(ctx context.Context, req Request, o RequestOptions) (*Resp
 }
 
 func (c *Conn) decode(h Header, body []byte) (*ResponseFrame, error) {
-	f, err := DecodeResponse(h, body)
+	f, err := decodeResponse(h, body)
 	if err != nil {
 		return nil, fmt.Errorf("cassandra: decoding %v response from %s: %w", h.Opcode, c.addr, err)
 	}
 	if e, ok := f.Message.(*Error); ok {
-		return &f, e
+		return f, e
 	}
-	return &f, nil
+	return f, nil
+}
+
+// resultFrame lets a RESULT and its frame share one allocation: RESULT
+// answers almost every request.
+type resultFrame struct {
+	frame  ResponseFrame
+	result Result
+}
+
+// decodeResponse is DecodeResponse returning a pointer, allocated once.
+func decodeResponse(h Header, body []byte) (*ResponseFrame, error) {
+	if h.Opcode != OpResult || !h.Response {
+		f, err := DecodeResponse(h, body)
+		return &f, err
+	}
+	rf := new(resultFrame)
+	rest, err := DecodeResponsePrefix(h, body, &rf.frame)
+	if err != nil {
+		return nil, err
+	}
+	rf.frame.Message = &rf.result
+	return &rf.frame, rf.result.Decode(rest, h.Version)
 }
 
 // roundTrip sends req and returns the raw response header and body.
