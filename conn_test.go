@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"strings"
+	"sync/atomic"
 	"testing"
 
+	"github.com/cqlsql/cassandra/internal/fakeserver"
 	"github.com/cqlsql/cassandra/protocol"
 )
 
@@ -186,5 +188,30 @@ func TestOpenConnectorErrorIsNilConnector(t *testing.T) {
 	c, err = NewConnector(&Config{})
 	if err == nil || c != nil {
 		t.Fatalf("got %v, %v; want a nil Connector and an error", c, err)
+	}
+}
+
+// USE is refused on every path, before anything is sent: a prepared
+// statement is checked once, when it is prepared.
+func TestUseIsRefusedOnEveryPath(t *testing.T) {
+	var sent atomic.Int32
+	srv := fakeserver.New(t, fakeserver.Options{Handler: func(c *fakeserver.Conn, req *protocol.RequestFrame) bool {
+		switch req.Message.Opcode() {
+		case protocol.OpQuery, protocol.OpPrepare, protocol.OpExecute:
+			sent.Add(1)
+		}
+		return false
+	}})
+	db := fakeDB(t, srv.Addr(), nil)
+	_, execErr := db.Exec("USE other")
+	_, queryErr := db.Query("/* c */ use other", 1)
+	_, prepErr := db.Prepare("  Use other")
+	for name, err := range map[string]error{"Exec": execErr, "Query with an argument": queryErr, "Prepare": prepErr} {
+		if err == nil || !strings.Contains(err.Error(), "USE is not supported") {
+			t.Errorf("%s: %v, want the USE error", name, err)
+		}
+	}
+	if n := sent.Load(); n != 0 {
+		t.Errorf("%d statements reached the server", n)
 	}
 }

@@ -43,8 +43,10 @@ func (c *Connector) initRequest(ctx context.Context, r *request, query string, p
 	if c.closed.Load() {
 		return driver.ErrBadConn
 	}
-	if err := checkStatement(query); err != nil {
-		return err
+	if ps == nil { // a prepared statement was checked when prepared
+		if err := checkStatement(query); err != nil {
+			return err
+		}
 	}
 	*r = request{c: c, query: query, stmt: ps, opts: opts}
 	if ps == nil && len(args) > 0 {
