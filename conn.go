@@ -139,7 +139,7 @@ func (cn *conn) query(ctx context.Context, query string, ps *pool.Stmt, args []d
 		return nil, errors.New("cassandra: no queries inside a transaction: a transaction is a BATCH of INSERT, UPDATE and DELETE sent at Commit, so nothing can be read in it; run the query on the *sql.DB instead")
 	}
 	r := new(rows) // with its request: one allocation
-	req := &r.request
+	req := &r.req
 	if err := cn.c.initRequest(ctx, req, query, ps, args, opts); err != nil {
 		return nil, err
 	}
@@ -150,7 +150,7 @@ func (cn *conn) query(ctx context.Context, query string, ps *pool.Stmt, args []d
 	// Only the first page is traced, and later pages, fetched in the
 	// background, must not write to the caller's variables.
 	req.opts.trace, req.opts.warnings = nil, nil
-	if err := r.init(ctx, req, res, cols); err != nil {
+	if err := r.init(ctx, res, cols); err != nil {
 		return nil, err
 	}
 	return r, nil

@@ -17,10 +17,9 @@ import (
 // the current one is read; in PagingPages mode each page is a result set
 // (see rows_paging.go).
 type rows struct {
-	ctx     context.Context
-	req     *request
-	request request // what req points to, when the rows made it (conn.query)
-	mode    PagingMode
+	ctx  context.Context
+	req  request // the query, also sent again for each page
+	mode PagingMode
 
 	plan *resultPlan
 
@@ -48,12 +47,12 @@ var (
 	_ driver.RowsColumnTypeNullable         = (*rows)(nil)
 )
 
-// init makes r the rows of req, whose first page is res.
-func (r *rows) init(ctx context.Context, req *request, res *protocol.Result, cols []protocol.ColumnSpec) error {
-	r.ctx, r.req, r.mode = ctx, req, req.c.cfg.Paging
+// init makes r the rows of its request r.req, whose first page is res.
+func (r *rows) init(ctx context.Context, res *protocol.Result, cols []protocol.ColumnSpec) error {
+	r.ctx, r.mode = ctx, r.req.c.cfg.Paging
 	r.cells = r.cellsInline[:0]
-	if req.opts.hasPaging {
-		r.mode = req.opts.paging
+	if r.req.opts.hasPaging {
+		r.mode = r.req.opts.paging
 	}
 	return r.install(res, cols)
 }
@@ -117,7 +116,7 @@ func (r *rows) startPrefetch() {
 	ctx, cancel := context.WithCancel(r.ctx)
 	ch := make(chan fetched, 1)
 	state := r.state
-	req := r.req
+	req := &r.req
 	go func() {
 		res, cols, err := req.fetch(ctx, state)
 		ch <- fetched{res, cols, err}

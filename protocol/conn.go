@@ -323,25 +323,22 @@ func (c *Conn) roundTrip(ctx context.Context, req Request, o RequestOptions) (He
 		timeout = cl.arm(o.Timeout)
 	}
 	var r result
+	var stop error // why the wait ended without the reply, if it did
 	select {
 	case r = <-cl.ch:
-		if timeout != nil {
-			cl.disarm()
-		}
 	case <-ctx.Done():
-		if timeout != nil {
-			cl.disarm()
-		}
+		stop = ctx.Err()
+	case <-timeout:
+		stop = fmt.Errorf("cassandra: no response from %s within %v: %w", c.addr, o.Timeout, context.DeadlineExceeded)
+	}
+	if timeout != nil {
+		cl.disarm() // before giveUp: an abandoned call may go back to the pool at once
+	}
+	if stop != nil {
 		if giveUp(cl) {
-			return Header{}, nil, ctx.Err()
+			return Header{}, nil, stop
 		}
 		r = <-cl.ch // delivered just now: it arrives at once
-	case <-timeout:
-		cl.disarm()
-		if giveUp(cl) {
-			return Header{}, nil, fmt.Errorf("cassandra: no response from %s within %v: %w", c.addr, o.Timeout, context.DeadlineExceeded)
-		}
-		r = <-cl.ch
 	}
 	c.streams.release(id)
 	putCall(cl)
