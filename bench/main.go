@@ -304,8 +304,18 @@ func main() {
 	// Driver index for key ranges: fixed by name, so reruns reuse the same rows.
 	idx := map[string]int{"cqlsql": 0, "gocql": 1, "gocql-nocoalesce": 2}
 
+	// The rows are loaded through cqlsql, whichever drivers are measured.
+	var loader *ours
+	if wl["select"] || wl["scan"] {
+		o, err := newOurs(dsn)
+		if err != nil {
+			log.Fatalf("cqlsql for loading rows: %v", err)
+		}
+		defer o.close()
+		loader = o
+	}
 	if wl["select"] {
-		if err := preload(clients[0], idx); err != nil {
+		if err := preload(loader, idx); err != nil {
 			log.Fatalf("preload: %v", err)
 		}
 	}
@@ -366,7 +376,7 @@ func main() {
 		}
 	}
 	if wl["scan"] {
-		if err := loadWide(clients[0], idx); err != nil {
+		if err := loadWide(loader, idx); err != nil {
 			log.Fatalf("load wide partition: %v", err)
 		}
 		for _, conc := range intsOf(*flagScanConc) {
@@ -525,8 +535,7 @@ func parallel(n int, f func(i int) error) error {
 }
 
 // preload writes the rows the point selects read, once per keyspace.
-func preload(c client, idx map[string]int) error {
-	o := c.(*ours)
+func preload(o *ours, idx map[string]int) error {
 	ctx := context.Background()
 	n := *flagPreload
 	for name, d := range idx {
@@ -547,8 +556,7 @@ func preload(c client, idx map[string]int) error {
 }
 
 // loadWide writes one partition of scan-rows rows per driver, once per keyspace.
-func loadWide(c client, idx map[string]int) error {
-	o := c.(*ours)
+func loadWide(o *ours, idx map[string]int) error {
 	n := *flagScanRows
 	st, err := o.db.Prepare(wideQ)
 	if err != nil {
