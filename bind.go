@@ -19,23 +19,28 @@ var Unset = codec.Unset
 const bindInline = 16
 
 // bind encodes args with the types of the statement's bind markers, in
-// marker order (see orderArgs for named arguments). All values share one
-// buffer, so a statement costs two allocations: the buffer and the values.
-func bind(ps *pool.Stmt, args []driver.NamedValue) ([]protocol.Value, error) {
-	var valsInline [bindInline]any
-	vals, err := orderArgs(valsInline[:0], ps.Bound, args)
+// marker order (see orderArgs for named arguments). The values go into
+// vals and their bytes into buf, both taken from length 0; each is
+// allocated only when too small (the caller's request carries room for a
+// few short arguments), and all values share the one buffer.
+func bind(ps *pool.Stmt, args []driver.NamedValue, vals []protocol.Value, buf []byte) ([]protocol.Value, error) {
+	var argsInline [bindInline]any
+	ordered, err := orderArgs(argsInline[:0], ps.Bound, args)
 	if err != nil {
 		return nil, err
 	}
 	n := len(ps.Bound)
-	if len(vals) != n {
-		return nil, fmt.Errorf("cassandra: the statement has %d bind markers but %d arguments were given: pass one argument per marker (per-query options do not count)", n, len(vals))
+	if len(ordered) != n {
+		return nil, fmt.Errorf("cassandra: the statement has %d bind markers but %d arguments were given: pass one argument per marker (per-query options do not count)", n, len(ordered))
 	}
 	var endsInline [bindInline]int
 	var kindsInline [bindInline]codec.Kind
 	ends, kinds := endsInline[:0], kindsInline[:0]
-	buf := make([]byte, 0, 16*n)
-	for i, v := range vals {
+	if cap(buf) < 16*n {
+		buf = make([]byte, 0, 16*n)
+	}
+	buf = buf[:0]
+	for i, v := range ordered {
 		var kind codec.Kind
 		buf, kind, err = ps.Encoders[i].Encode(buf, v)
 		if err != nil {
@@ -44,7 +49,11 @@ func bind(ps *pool.Stmt, args []driver.NamedValue) ([]protocol.Value, error) {
 		ends, kinds = append(ends, len(buf)), append(kinds, kind)
 	}
 	// Only now is buf where it stays: it may move while it grows.
-	out := make([]protocol.Value, n)
+	out := vals[:0]
+	if cap(out) < n {
+		out = make([]protocol.Value, n)
+	}
+	out = out[:n]
 	start := 0
 	for i := range out {
 		switch kinds[i] {

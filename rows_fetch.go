@@ -25,7 +25,20 @@ type request struct {
 	// page: a request sends one page at a time, and protocol.Conn encodes
 	// the message before DoWith returns.
 	exec protocol.Execute
+
+	// Room for the bound values of a statement with a few short
+	// arguments, so that binding them allocates nothing. values and its
+	// bytes point here; a request is not copied once bound.
+	valsInline [requestInlineValues]protocol.Value
+	bufInline  [requestInlineBytes]byte
 }
+
+// The room a request keeps for its bound values: enough for the usual
+// point query or write of a few numbers, ids and short strings.
+const (
+	requestInlineValues = 4
+	requestInlineBytes  = 64
+)
 
 // newRequest prepares query when it has arguments (or ps is given) and
 // encodes the arguments with the types of its bind markers.
@@ -57,7 +70,7 @@ func (c *Connector) initRequest(ctx context.Context, r *request, query string, p
 	}
 	if r.stmt != nil {
 		var err error
-		if r.values, err = bind(r.stmt, args); err != nil {
+		if r.values, err = bind(r.stmt, args, r.valsInline[:0], r.bufInline[:0]); err != nil {
 			return err
 		}
 	}

@@ -69,7 +69,7 @@ func (t *batchTx) queue(ctx context.Context, query string, ps *pool.Stmt, args [
 			return nil, err
 		}
 	}
-	vals, err := bind(ps, args)
+	vals, err := bind(ps, args, nil, nil)
 	if err != nil {
 		return nil, err
 	}
