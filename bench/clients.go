@@ -57,22 +57,28 @@ type client interface {
 
 // ours: the cqlsql driver through database/sql, with prepared *sql.Stmt.
 type ours struct {
-	db   *sql.DB
-	ins  *sql.Stmt
-	sel  *sql.Stmt
-	scn  *sql.Stmt
-	bctx [2]context.Context // unlogged, logged
+	label string
+	db    *sql.DB
+	ins   *sql.Stmt
+	sel   *sql.Stmt
+	scn   *sql.Stmt
+	bctx  [2]context.Context // unlogged, logged
 }
 
 func newOurs(dsn string) (*ours, error) {
-	db, err := sql.Open("cassandra", dsn)
+	return openSQL("cqlsql", "cassandra", dsn)
+}
+
+// openSQL opens a client on database/sql driver driverName.
+func openSQL(label, driverName, dsn string) (*ours, error) {
+	db, err := sql.Open(driverName, dsn)
 	if err != nil {
 		return nil, err
 	}
 	// database/sql handles are cheap views on the driver's shared sockets;
 	// keep enough idle ones that 256 workers never churn them.
 	db.SetMaxIdleConns(512)
-	o := &ours{db: db}
+	o := &ours{label: label, db: db}
 	ctx := context.Background()
 	if o.ins, err = db.PrepareContext(ctx, insertQ); err != nil {
 		return nil, err
@@ -88,7 +94,7 @@ func newOurs(dsn string) (*ours, error) {
 	return o, nil
 }
 
-func (o *ours) name() string { return "cqlsql" }
+func (o *ours) name() string { return o.label }
 
 func (o *ours) insert(ctx context.Context, pk int64) error {
 	_, err := o.ins.ExecContext(ctx, pk, v1Of(pk), v2Of(pk))
