@@ -66,7 +66,8 @@ const (
 type result struct {
 	ops, errs int64
 	wall      time.Duration
-	cpu       time.Duration
+	cpu       time.Duration // user + system
+	sys       time.Duration // system (kernel) part of cpu
 	mallocs   uint64
 	h         hist
 	roundRate []float64
@@ -83,9 +84,9 @@ func (r *result) rate() float64 {
 
 // meter snapshots the process's CPU time and allocation count.
 type meter struct {
-	cpu     time.Duration
-	mallocs uint64
-	t       time.Time
+	cpu, sys time.Duration
+	mallocs  uint64
+	t        time.Time
 }
 
 func snap() meter {
@@ -95,6 +96,7 @@ func snap() meter {
 	runtime.ReadMemStats(&ms)
 	return meter{
 		cpu:     time.Duration(ru.Utime.Nano() + ru.Stime.Nano()),
+		sys:     time.Duration(ru.Stime.Nano()),
 		mallocs: ms.Mallocs,
 		t:       time.Now(),
 	}
@@ -153,6 +155,7 @@ func (r *result) add(before, after meter, ops, errs int64, hs []hist, firstErr e
 	r.errs += errs
 	r.wall += wall
 	r.cpu += after.cpu - before.cpu
+	r.sys += after.sys - before.sys
 	r.mallocs += after.mallocs - before.mallocs
 	for i := range hs {
 		r.h.merge(&hs[i])
@@ -653,12 +656,12 @@ func render(rows []row, clients []client, started time.Time) string {
 	p("\n")
 	p("ops/s is completed operations over the summed round time (one op = one row written, one row read, one whole 50,000-row scan, or one 64-row batch). ")
 	p("Latencies come from a log-bucket histogram (about 3%% resolution). ")
-	p("CPU/op is the getrusage(RUSAGE_SELF) user+system time of the **whole process** over the rounds divided by ops (the other drivers are idle meanwhile, but their background goroutines count); allocs/op is the runtime.MemStats.Mallocs delta over ops. ")
+	p("CPU/op is the getrusage(RUSAGE_SELF) user+system time of the **whole process** over the rounds divided by ops (the other drivers are idle meanwhile, but their background goroutines count), and \"of which kernel\" its system-time part: mostly the socket syscalls, which on loopback also carry the TCP work of delivering to the other end; allocs/op is the runtime.MemStats.Mallocs delta over ops. ")
 	p("The last two columns are cqlsql divided by the row's driver: above 1 means cqlsql is faster (ops/s) or slower (p99). ")
 	p("Open loop: operations are offered at a fixed rate and latency is measured from each operation's intended start time. ")
 	p("`%s` runs the same client code as cqlsql through database/sql on a driver that does no work (answers from memory, scan rows boxed in advance): its CPU and allocations are what database/sql and this harness cost before any driver does anything.\n\n", floorName)
-	p("| workload | conc | driver | ops/s | rounds ops/s | p50 | p99 | p99.9 | CPU µs/op | allocs/op | errors | cqlsql ÷ this ops/s | cqlsql ÷ this p99 |\n")
-	p("|---|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	p("| workload | conc | driver | ops/s | rounds ops/s | p50 | p99 | p99.9 | CPU µs/op | of which kernel | allocs/op | errors | cqlsql ÷ this ops/s | cqlsql ÷ this p99 |\n")
+	p("|---|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range rows {
 		ourRes := r.res["cqlsql"]
 		for _, c := range clients {
@@ -670,9 +673,10 @@ func render(rows []row, clients []client, started time.Time) string {
 			for _, x := range res.roundRate {
 				rr = append(rr, fmt.Sprintf("%.0f", x))
 			}
-			cpu, allocs := 0.0, 0.0
+			cpu, sys, allocs := 0.0, 0.0, 0.0
 			if res.ops > 0 {
 				cpu = float64(res.cpu.Microseconds()) / float64(res.ops)
+				sys = float64(res.sys.Microseconds()) / float64(res.ops)
 				allocs = float64(res.mallocs) / float64(res.ops)
 			}
 			ratioOps, ratioP99 := "", ""
@@ -684,10 +688,10 @@ func render(rows []row, clients []client, started time.Time) string {
 			if res.firstErr != nil {
 				errs += fmt.Sprintf(" (%s)", strings.ReplaceAll(trunc(res.firstErr.Error(), 80), "|", "/"))
 			}
-			p("| %s | %s | %s | %.0f | %s | %s | %s | %s | %.1f | %.1f | %s | %s | %s |\n",
+			p("| %s | %s | %s | %.0f | %s | %s | %s | %s | %.1f | %.1f | %.1f | %s | %s | %s |\n",
 				r.workload, r.conc, c.name(), res.rate(), strings.Join(rr, " / "),
 				fmtDur(res.h.quantile(0.5)), fmtDur(res.h.quantile(0.99)), fmtDur(res.h.quantile(0.999)),
-				cpu, allocs, errs, ratioOps, ratioP99)
+				cpu, sys, allocs, errs, ratioOps, ratioP99)
 		}
 	}
 	p("\nReproduce: `make bench` (microbenchmarks, then this with its defaults), or `cd bench && go run . -quick` for a run of a few minutes; `go run . -h` lists the flags (workloads, drivers, concurrencies, durations, -cpuprofile).\n")
