@@ -3,7 +3,7 @@
 # server needed), then, when bench/ exists, the side-by-side run against
 # gocql on the same Cassandra (bench/ is its own module). BENCH_ARGS goes to
 # the comparison, e.g. BENCH_ARGS=-quick make bench (a few minutes); the
-# defaults take about 9 minutes on 2 cores. Its table lands in
+# defaults take about 11 minutes on 2 cores. Its table lands in
 # bench/results/latest.md.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
