@@ -155,6 +155,22 @@ func (r *rows) Columns() []string {
 // Next decodes the next row into dest; in PagingAuto mode it moves to the
 // next page when the current one is used up.
 func (r *rows) Next(dest []driver.Value) error {
+	if err := r.advance(); err != nil {
+		return err
+	}
+	for i, cell := range r.cells {
+		v, err := r.decodeCell(i, cell)
+		if err != nil {
+			return err
+		}
+		dest[i] = v
+	}
+	return nil
+}
+
+// advance makes the next row's cells current, moving to the next page in
+// PagingAuto mode when the current one is used up.
+func (r *rows) advance() error {
 	if r.closed {
 		return io.EOF
 	}
@@ -163,14 +179,6 @@ func (r *rows) Next(dest []driver.Value) error {
 			cells, err := r.cur.NextRow(r.cells[:0])
 			if err == nil {
 				r.cells = cells
-				decode := r.plan.decode
-				for i, cell := range cells {
-					v, err := decode[i](cell)
-					if err != nil {
-						return fmt.Errorf("cassandra: %w", codec.WithColumn(err, r.plan.names[i]))
-					}
-					dest[i] = v
-				}
 				return nil
 			}
 			if err != io.EOF {
@@ -184,6 +192,15 @@ func (r *rows) Next(dest []driver.Value) error {
 			return err
 		}
 	}
+}
+
+// decodeCell decodes cell i of the current row into a driver.Value.
+func (r *rows) decodeCell(i int, cell []byte) (driver.Value, error) {
+	v, err := r.plan.decode[i](cell)
+	if err != nil {
+		return nil, fmt.Errorf("cassandra: %w", codec.WithColumn(err, r.plan.names[i]))
+	}
+	return v, nil
 }
 
 // Close stops a prefetch in flight; nothing else holds resources.

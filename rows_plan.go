@@ -9,13 +9,15 @@ import (
 )
 
 // resultPlan is what rows need to turn the cells of a result into
-// driver.Values: one decode function per column, built once per set of
+// driver.Values, or (Go 1.27) straight into Scan's destinations: one
+// decode function and one scan function per column, built once per set of
 // result columns. A prepared statement keeps its plan (pool.Stmt.Plan), so
 // a query through it builds nothing.
 type resultPlan struct {
 	cols      []protocol.ColumnSpec
 	names     []string
 	decode    []func(cell []byte) (any, error)
+	scan      []scanFunc // ScanColumn's fast paths (Go 1.27)
 	scanTypes []reflect.Type
 }
 
@@ -29,10 +31,12 @@ func newResultPlan(cols []protocol.ColumnSpec) (*resultPlan, error) {
 		cols:      cols,
 		names:     make([]string, len(cols)),
 		decode:    make([]func([]byte) (any, error), len(cols)),
+		scan:      make([]scanFunc, len(cols)),
 		scanTypes: make([]reflect.Type, len(cols)),
 	}
 	for i, c := range cols {
 		p.names[i] = c.Name
+		p.scan[i] = scanFuncFor(c.Type)
 		switch c.Type.ID {
 		case codec.TypeBlob, codec.TypeCustom:
 			p.decode[i], p.scanTypes[i] = decodeBlobInPlace, reflect.TypeOf([]byte(nil))

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The test command of `make test` (run by scripts/test.sh with a Cassandra
+# reachable): go test with the given flags over every package, then the
+# root package again with a Go 1.27 toolchain, where database/sql scans
+# through the driver's RowsColumnScanner (rows_scan_go127.go), which older
+# Go does not compile. The go command fetches that toolchain from the Go
+# module proxy once (GO127_TOOLCHAIN, default go1.27.3; empty skips the
+# second run). When the machine's own Go is 1.27 or later, the first run
+# already covers it.
+set -uo pipefail
+go test "$@" ./...
+rc=$?
+toolchain=${GO127_TOOLCHAIN-go1.27.3}
+own=$(go env GOVERSION)
+if [ -z "$toolchain" ]; then
+	echo "go-test.sh: GO127_TOOLCHAIN is empty: the Go 1.27 scan path is not tested"
+elif [ "$(printf '%s\n%s\n' "$own" go1.27 | sort -V | head -1)" = go1.27 ]; then
+	echo "go-test.sh: $own already compiles the Go 1.27 scan path"
+else
+	echo "== the root package again with $toolchain (database/sql's RowsColumnScanner path)"
+	GOTOOLCHAIN=$toolchain go version || exit 1
+	GOTOOLCHAIN=$toolchain go vet . || rc=1
+	GOTOOLCHAIN=$toolchain go test "$@" . || rc=1
+fi
+exit $rc
