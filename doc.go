@@ -45,7 +45,10 @@
 // map[string]int32, inet into net.IP, uuid and timeuuid into string (which
 // also scans into uuid.UUID). ColumnTypeDatabaseTypeName reports CQL type
 // names in lower case, as CQL writes them: "int", "map<text, int>".
-// Every column is reported nullable.
+// Every column is reported nullable. With Go 1.27 or newer the driver
+// stores common types straight into destinations of their own Go type
+// (driver.RowsColumnScanner), and text, ascii and blob into sql.RawBytes
+// without a copy; the results are those of database/sql's conversion.
 //
 // # Paging
 //
