@@ -2,14 +2,10 @@ package cassandra
 
 import (
 	"database/sql"
-	"encoding/binary"
-	"math"
 	"strconv"
-	"time"
 	"unicode/utf8"
 
 	"github.com/cqlsql/cassandra/codec"
-	"github.com/google/uuid"
 )
 
 // scanFunc is the fast path of ScanColumn (driver.RowsColumnScanner, Go
@@ -51,10 +47,10 @@ func scanFuncFor(t codec.Type) scanFunc {
 func scanNone([]byte, any) bool { return false }
 
 func scanBigint(cell []byte, dest any) bool {
-	if len(cell) != 8 {
+	v, err := codec.DecodeBigint(cell)
+	if err != nil {
 		return false
 	}
-	v := int64(binary.BigEndian.Uint64(cell))
 	switch d := dest.(type) {
 	case *int64:
 		if d != nil {
@@ -71,10 +67,10 @@ func scanBigint(cell []byte, dest any) bool {
 }
 
 func scanInt(cell []byte, dest any) bool {
-	if len(cell) != 4 {
+	v, err := codec.DecodeInt(cell)
+	if err != nil {
 		return false
 	}
-	v := int32(binary.BigEndian.Uint32(cell))
 	switch d := dest.(type) {
 	case *int32:
 		if d != nil {
@@ -95,32 +91,31 @@ func scanInt(cell []byte, dest any) bool {
 	return false
 }
 
-// scanFixed stores decode(cell) into dest when dest is a non-nil *T and
-// the cell has the type's n bytes.
-func scanFixed[T any](cell []byte, dest any, n int, decode func([]byte) T) bool {
-	if d, ok := dest.(*T); ok && d != nil && len(cell) == n {
-		*d = decode(cell)
-		return true
+// scanDecoded stores what decode makes of cell into dest when dest is a
+// non-nil *T and the cell decodes (a NULL or malformed cell does not).
+func scanDecoded[T any](cell []byte, dest any, decode func([]byte) (T, error)) bool {
+	d, ok := dest.(*T)
+	if !ok || d == nil {
+		return false
 	}
-	return false
+	v, err := decode(cell)
+	if err != nil {
+		return false
+	}
+	*d = v
+	return true
 }
 
-func scanDouble(cell []byte, dest any) bool {
-	return scanFixed(cell, dest, 8, func(b []byte) float64 { return math.Float64frombits(binary.BigEndian.Uint64(b)) })
-}
+func scanDouble(cell []byte, dest any) bool { return scanDecoded(cell, dest, codec.DecodeDouble) }
 
 // scanFloat handles *float32 only: database/sql converts a float32 into a
 // float64 through its shortest decimal form, which the fallback keeps.
-func scanFloat(cell []byte, dest any) bool {
-	return scanFixed(cell, dest, 4, func(b []byte) float32 { return math.Float32frombits(binary.BigEndian.Uint32(b)) })
-}
+func scanFloat(cell []byte, dest any) bool { return scanDecoded(cell, dest, codec.DecodeFloat) }
 
-func scanBoolean(cell []byte, dest any) bool {
-	return scanFixed(cell, dest, 1, func(b []byte) bool { return b[0] != 0 })
-}
+func scanBoolean(cell []byte, dest any) bool { return scanDecoded(cell, dest, codec.DecodeBoolean) }
 
 func scanTimestamp(cell []byte, dest any) bool {
-	return scanFixed(cell, dest, 8, func(b []byte) time.Time { return time.UnixMilli(int64(binary.BigEndian.Uint64(b))).UTC() })
+	return scanDecoded(cell, dest, codec.DecodeTimestamp)
 }
 
 func scanText(cell []byte, dest any) bool {
@@ -173,20 +168,13 @@ func scanBytes(cell []byte, dest any) bool {
 }
 
 func scanUUID(cell []byte, dest any) bool {
-	if len(cell) != 16 {
-		return false
-	}
-	switch d := dest.(type) {
-	case *string:
-		if d != nil {
-			*d = uuid.UUID(cell).String()
-			return true
+	if d, ok := dest.(*string); ok && d != nil {
+		u, err := codec.DecodeUUID(cell)
+		if err != nil {
+			return false
 		}
-	case *uuid.UUID:
-		if d != nil {
-			*d = uuid.UUID(cell)
-			return true
-		}
+		*d = u.String()
+		return true
 	}
-	return false
+	return scanDecoded(cell, dest, codec.DecodeUUID)
 }
