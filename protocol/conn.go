@@ -45,7 +45,18 @@ type Conn struct {
 
 	wmu   sync.Mutex
 	wbuf  []byte        // frames queued for the writer; guarded by wmu
+	wgen  uint64        // times the writer took wbuf; guarded by wmu
 	wkick chan struct{} // capacity 1: "wbuf is not empty"
+
+	// orphans counts stream ids held by requests whose caller gave up
+	// (timeout, cancel): their late replies still free them.
+	orphans atomic.Int32
+
+	// Progress, read by the health loop (conn_health.go): bytes read so
+	// far, and a write sequence that is odd while a write is under way.
+	readBytes atomic.Uint64
+	writeSeq  atomic.Uint64
+	health    healthOptions
 
 	closed    chan struct{}
 	closing   atomic.Bool
@@ -136,6 +147,13 @@ func (c *Conn) RemoteAddr() net.Addr { return c.nc.RemoteAddr() }
 // cancelled requests whose reply has not arrived yet.
 func (c *Conn) InFlight() int { return c.streams.inUse() }
 
+// Orphans reports how many stream ids are held by requests whose caller
+// gave up (timeout or cancel) and whose reply has not arrived yet.
+func (c *Conn) Orphans() int { return int(c.orphans.Load()) }
+
+// MaxStreams reports how many requests the connection takes in flight.
+func (c *Conn) MaxStreams() int { return c.streams.max }
+
 // DroppedEvents reports how many EVENT messages were dropped because the
 // event handler was not keeping up (or no handler was set).
 func (c *Conn) DroppedEvents() int64 { return c.evDrops.Load() }
@@ -194,6 +212,7 @@ func (c *Conn) deliver(id int16, cl *call, r result) {
 		return
 	}
 	// Abandoned: the waiter is gone; drop the late reply and free the id.
+	c.orphans.Add(-1)
 	c.streams.release(id)
 	putCall(cl)
 }
@@ -206,6 +225,9 @@ func (c *Conn) start() {
 	if c.onEvent != nil {
 		go c.eventLoop()
 	}
+	if c.health.timeout > 0 || c.health.interval > 0 {
+		go c.healthLoop()
+	}
 }
 
 // Do sends req and waits for its response. A server ERROR comes back as a
@@ -217,8 +239,8 @@ func (c *Conn) start() {
 // slices, row cells included, stay valid for as long as the caller keeps
 // them; there is nothing to release.
 //
-// If ctx ends first, Do returns ctx.Err() at once; the stream id stays in
-// use until the server's late reply arrives (which is then dropped) or the
+// If ctx ends first, Do returns at once with an error wrapping ctx.Err()
+// that says where the request was waiting; the stream id stays in use until the server's late reply arrives (which is then dropped) or the
 // connection closes, so a late reply never reaches another request.
 func (c *Conn) Do(ctx context.Context, req Request) (*ResponseFrame, error) {
 	return c.DoWith(ctx, req, RequestOptions{})
@@ -231,9 +253,10 @@ type RequestOptions struct {
 	Tracing bool
 	// CustomPayload is sent as the [bytes map] custom payload (v4+).
 	CustomPayload map[string][]byte
-	// Timeout, when positive, bounds the wait for the response, as a
-	// context deadline would (the error wraps context.DeadlineExceeded),
-	// without the allocations of a context and timer per request.
+	// Timeout, when positive, bounds the whole wait (for a free stream id,
+	// then for the response) as a context deadline would (the error wraps
+	// context.DeadlineExceeded), without the allocations of a context and
+	// timer per request.
 	Timeout time.Duration
 }
 
@@ -280,31 +303,44 @@ func decodeResponse(h Header, body []byte) (*ResponseFrame, error) {
 }
 
 // roundTrip sends req and returns the raw response header and body.
+//
+// o.Timeout bounds the whole wait: for a free stream id, then for the
+// response; one timer, pooled with the call, covers both. An error for a
+// request none of whose bytes were handed to the writer is marked NotSent.
 func (c *Conn) roundTrip(ctx context.Context, req Request, o RequestOptions) (Header, []byte, error) {
 	if err := c.Err(); err != nil {
-		return Header{}, nil, err
+		return Header{}, nil, notSent(err)
 	}
 	if err := ctx.Err(); err != nil {
-		return Header{}, nil, err // do not send what nobody waits for
-	}
-	id, err := c.streams.acquire(ctx, c.closed)
-	if err != nil {
-		if err == errStreamsClosed {
-			err = c.closeErr
-		}
-		return Header{}, nil, err
+		return Header{}, nil, notSent(err) // do not send what nobody waits for
 	}
 	cl := getCall()
+	var timeout <-chan struct{} // nil: no timeout
+	if o.Timeout > 0 {
+		timeout = cl.arm(o.Timeout)
+	}
+	id, err := c.streams.acquire(ctx, c.closed, timeout)
+	if err != nil {
+		if timeout != nil {
+			cl.disarm()
+		}
+		putCall(cl)
+		return Header{}, nil, notSent(c.streamWaitError(err, o.Timeout))
+	}
 	cl.buf, err = c.appendRequest(cl.buf[:0], id, req, o)
 	if err != nil {
+		if timeout != nil {
+			cl.disarm()
+		}
 		c.streams.release(id)
 		putCall(cl)
-		return Header{}, nil, err
+		return Header{}, nil, notSent(err)
 	}
 	c.calls[id].Store(cl)
 
 	c.wmu.Lock()
 	c.wbuf = append(c.wbuf, cl.buf...)
+	gen := c.wgen // the writer's next take carries this request
 	c.wmu.Unlock()
 	select {
 	case c.wkick <- struct{}{}:
@@ -313,21 +349,20 @@ func (c *Conn) roundTrip(ctx context.Context, req Request, o RequestOptions) (He
 
 	if c.closing.Load() && c.calls[id].CompareAndSwap(cl, nil) {
 		// Closed before the sweep could see this call: fail it here.
+		if timeout != nil {
+			cl.disarm()
+		}
 		c.streams.release(id)
 		putCall(cl)
-		return Header{}, nil, c.closeErr
+		return Header{}, nil, c.failedRequestError(gen)
 	}
 
-	var timeout <-chan struct{} // nil: no timeout
-	if o.Timeout > 0 {
-		timeout = cl.arm(o.Timeout)
-	}
 	var r result
 	var stop error // why the wait ended without the reply, if it did
 	select {
 	case r = <-cl.ch:
 	case <-ctx.Done():
-		stop = ctx.Err()
+		stop = c.waitEndedError(ctx.Err())
 	case <-timeout:
 		stop = fmt.Errorf("cassandra: no response from %s within %v: %w", c.addr, o.Timeout, context.DeadlineExceeded)
 	}
@@ -336,13 +371,52 @@ func (c *Conn) roundTrip(ctx context.Context, req Request, o RequestOptions) (He
 	}
 	if stop != nil {
 		if giveUp(cl) {
+			c.orphans.Add(1)
 			return Header{}, nil, stop
 		}
 		r = <-cl.ch // delivered just now: it arrives at once
 	}
 	c.streams.release(id)
 	putCall(cl)
+	if r.err != nil && errors.Is(r.err, ErrConnClosed) {
+		return r.h, r.body, c.failedRequestError(gen)
+	}
 	return r.h, r.body, r.err
+}
+
+// failedRequestError is the error of a request queued in writer generation
+// gen when the connection failed: NotSent if the writer never took it.
+func (c *Conn) failedRequestError(gen uint64) error {
+	c.wmu.Lock()
+	taken := c.wgen > gen
+	c.wmu.Unlock()
+	if !taken {
+		return notSent(c.closeErr)
+	}
+	return c.closeErr
+}
+
+// streamWaitError says why no stream id was had: the connection closed, or
+// the budget ran out while every id was held, and by whom.
+func (c *Conn) streamWaitError(err error, timeout time.Duration) error {
+	switch err {
+	case errStreamsClosed:
+		return c.closeErr
+	case errStreamsTimeout:
+		return fmt.Errorf("cassandra: no stream id free on %s within %v: %d requests in flight, %d of them abandoned after timeouts: %w",
+			c.addr, timeout, c.streams.inUse(), c.orphans.Load(), context.DeadlineExceeded)
+	}
+	return fmt.Errorf("cassandra: no stream id free on %s before the context ended: %d requests in flight, %d of them abandoned after timeouts: %w",
+		c.addr, c.streams.inUse(), c.orphans.Load(), err)
+}
+
+// waitEndedError says that the caller's context ended while the request
+// waited for its response.
+func (c *Conn) waitEndedError(err error) error {
+	if err == context.DeadlineExceeded {
+		return fmt.Errorf("cassandra: no response from %s before the context's deadline: %w", c.addr, err)
+	}
+	return fmt.Errorf("cassandra: request to %s abandoned before its response: %w", c.addr, err)
 }
 
 // giveUp abandons cl unless its reply was delivered just now. Once
@@ -391,6 +465,9 @@ func (c *Conn) writeLoop() {
 		c.wmu.Lock()
 		buf := c.wbuf
 		c.wbuf = spare[:0] // spare now belongs to the queue
+		if len(buf) > 0 {
+			c.wgen++
+		}
 		c.wmu.Unlock()
 		if len(buf) == 0 {
 			spare = buf
@@ -406,7 +483,10 @@ func (c *Conn) writeLoop() {
 				return
 			}
 		}
-		if _, err := c.nc.Write(out); err != nil {
+		c.writeSeq.Add(1) // odd: writing
+		_, err := c.nc.Write(out)
+		c.writeSeq.Add(1)
+		if err != nil {
 			c.fail(fmt.Errorf("%w: connection to %s lost while writing: %w", ErrConnClosed, c.addr, err))
 			return
 		}

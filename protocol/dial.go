@@ -66,6 +66,16 @@ type DialOptions struct {
 	// more than MaxStreams means MaxStreams.
 	MaxStreams int
 
+	// HeartbeatInterval, when positive, sends an OPTIONS on a connection
+	// that has read and written nothing for that long; HeartbeatTimeout,
+	// when positive, closes a connection that reads nothing for that long
+	// while it has requests in flight (after an OPTIONS probe went
+	// unanswered), that does not answer a heartbeat within it, or whose
+	// write does not complete within it. Zero turns each off. See
+	// Conn.healthLoop.
+	HeartbeatInterval time.Duration
+	HeartbeatTimeout  time.Duration
+
 	// OnEvent receives the EVENT messages the connection registered for
 	// (see Conn.Register). It runs on a goroutine of its own, one event at
 	// a time; events arriving while 256 are queued are dropped (see
@@ -120,12 +130,18 @@ func Dial(ctx context.Context, addr string, opts DialOptions) (*Conn, error) {
 func dialVersion(ctx context.Context, addr string, v Version, opts DialOptions) (*Conn, error) {
 	dial := opts.DialContext
 	if dial == nil {
-		var d net.Dialer
+		d := net.Dialer{KeepAlive: tcpKeepAlive}
 		dial = d.DialContext
 	}
 	nc, err := dial(ctx, "tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("cassandra: dialing %s: %w", addr, err)
+	}
+	if tc, ok := nc.(*net.TCPConn); ok {
+		// Also for sockets from a custom DialContext: the kernel then
+		// notices a peer that vanished even on an idle socket.
+		tc.SetKeepAlive(true)
+		tc.SetKeepAlivePeriod(tcpKeepAlive)
 	}
 	if opts.TLS != nil {
 		cfg := opts.TLS
@@ -176,6 +192,19 @@ func NewConn(ctx context.Context, nc net.Conn, addr string, v Version, opts Dial
 	return c, nil
 }
 
+// tcpKeepAlive is the TCP keepalive period of every socket.
+const tcpKeepAlive = 15 * time.Second
+
+// progressReader counts the bytes read from the socket for the health
+// loop: one atomic add per read system call.
+type progressReader struct{ c *Conn }
+
+func (r progressReader) Read(p []byte) (int, error) {
+	n, err := r.c.nc.Read(p)
+	r.c.readBytes.Add(uint64(n))
+	return n, err
+}
+
 // quoteIdent double-quotes a CQL identifier.
 func quoteIdent(s string) string {
 	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
@@ -192,7 +221,7 @@ func newConn(nc net.Conn, addr string, v Version, opts DialOptions) *Conn {
 		addr:      addr,
 		version:   v,
 		maxBody:   maxBody,
-		br:        bufio.NewReaderSize(nc, 64<<10),
+		health:    healthOptions{interval: opts.HeartbeatInterval, timeout: opts.HeartbeatTimeout},
 		streams:   streams,
 		calls:     make([]atomic.Pointer[call], streams.max),
 		wkick:     make(chan struct{}, 1),
@@ -204,6 +233,7 @@ func newConn(nc net.Conn, addr string, v Version, opts DialOptions) *Conn {
 	if c.onEvent != nil {
 		c.events = make(chan *Event, 256)
 	}
+	c.br = bufio.NewReaderSize(progressReader{c}, 64<<10)
 	c.rd = frameReader{br: c.br, maxBody: maxBody}
 	return c
 }
@@ -226,7 +256,7 @@ func (c *Conn) handshake(ctx context.Context, opts DialOptions) (err error) {
 		}
 		if !stop() || ctx.Err() != nil {
 			if err != nil {
-				err = fmt.Errorf("cassandra: handshake with %s: %w (%v)", c.addr, ctx.Err(), err)
+				err = fmt.Errorf("cassandra: handshake with %s did not finish in time (%w): %w", c.addr, ctx.Err(), unprefixed(err))
 			} else {
 				err = fmt.Errorf("cassandra: handshake with %s: %w", c.addr, ctx.Err())
 			}

@@ -41,13 +41,18 @@ func newStreamIDs(max int) *streamIDs {
 	return s
 }
 
-// errStreamsClosed is returned by acquire when its done channel closes.
-var errStreamsClosed = errors.New("cassandra: connection closed while waiting for a free stream id")
+// errStreamsClosed is returned by acquire when its done channel closes,
+// errStreamsTimeout when its timeout channel fires.
+var (
+	errStreamsClosed  = errors.New("cassandra: connection closed while waiting for a free stream id")
+	errStreamsTimeout = errors.New("cassandra: timed out waiting for a free stream id")
+)
 
 // acquire returns a free stream id, waiting for one to be released when all
 // are in use. It returns ctx.Err() if ctx ends first, errStreamsClosed if
-// done (may be nil) closes first.
-func (s *streamIDs) acquire(ctx context.Context, done <-chan struct{}) (int16, error) {
+// done (may be nil) closes first, errStreamsTimeout if timeout (may be nil)
+// fires first.
+func (s *streamIDs) acquire(ctx context.Context, done, timeout <-chan struct{}) (int16, error) {
 	select {
 	case s.slots <- struct{}{}:
 	default:
@@ -57,6 +62,8 @@ func (s *streamIDs) acquire(ctx context.Context, done <-chan struct{}) (int16, e
 			return 0, ctx.Err()
 		case <-done:
 			return 0, errStreamsClosed
+		case <-timeout:
+			return 0, errStreamsTimeout
 		}
 	}
 	// Holding a token guarantees at least one clear bit exists.

@@ -13,7 +13,7 @@ func TestStreamIDsUniqueUntilReleased(t *testing.T) {
 	s := newStreamIDs(0)
 	seen := make(map[int16]bool, MaxStreams)
 	for i := 0; i < MaxStreams; i++ {
-		id, err := s.acquire(context.Background(), nil)
+		id, err := s.acquire(context.Background(), nil, nil)
 		if err != nil {
 			t.Fatalf("acquire %d: %v", i, err)
 		}
@@ -32,14 +32,14 @@ func TestStreamIDsUniqueUntilReleased(t *testing.T) {
 	// All ids taken: acquire must wait and honour its context.
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	if _, err := s.acquire(ctx, nil); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := s.acquire(ctx, nil, nil); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("acquire on a full allocator: err = %v, want deadline exceeded", err)
 	}
 
 	// A waiter gets exactly the id that is released.
 	got := make(chan int16)
 	go func() {
-		id, err := s.acquire(context.Background(), nil)
+		id, err := s.acquire(context.Background(), nil, nil)
 		if err != nil {
 			t.Error(err)
 		}
@@ -60,14 +60,14 @@ func TestStreamIDsUniqueUntilReleased(t *testing.T) {
 func TestStreamIDsSmallMax(t *testing.T) {
 	s := newStreamIDs(3)
 	for i := 0; i < 3; i++ {
-		id, err := s.acquire(context.Background(), nil)
+		id, err := s.acquire(context.Background(), nil, nil)
 		if err != nil || id < 0 || id > 2 {
 			t.Fatalf("acquire = %d, %v; want an id in 0..2", id, err)
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := s.acquire(ctx, nil); !errors.Is(err, context.Canceled) {
+	if _, err := s.acquire(ctx, nil, nil); !errors.Is(err, context.Canceled) {
 		t.Fatalf("acquire beyond max: err = %v, want canceled", err)
 	}
 }
@@ -82,7 +82,7 @@ func TestStreamIDsConcurrent(t *testing.T) {
 		go func(g int32) {
 			defer wg.Done()
 			for i := 0; i < 2000; i++ {
-				id, err := s.acquire(context.Background(), nil)
+				id, err := s.acquire(context.Background(), nil, nil)
 				if err != nil {
 					t.Error(err)
 					return
@@ -117,7 +117,7 @@ func BenchmarkStreamIDs(b *testing.B) {
 	ctx := context.Background()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			id, err := s.acquire(ctx, nil)
+			id, err := s.acquire(ctx, nil, nil)
 			if err != nil {
 				b.Error(err)
 				return
