@@ -24,6 +24,12 @@ const (
 	defaultConnsPerHost       = 2
 	defaultMaxRequestsPerConn = 1024
 	defaultMaxFrameSize       = 256 << 20 // the protocol's own limit on a frame body
+	defaultRetries            = 2
+	defaultHeartbeatInterval  = 30 * time.Second
+	defaultHeartbeatTimeout   = 5 * time.Second
+	// fallbackDialTimeout bounds a background dial when neither
+	// ConnectTimeout nor Timeout does: no dial is unbounded.
+	fallbackDialTimeout = 30 * time.Second
 
 	maxConnsPerHost       = 100
 	maxRequestsPerConn    = 32768 // stream ids 0..32767 of protocol v3 and later
@@ -190,16 +196,49 @@ type Config struct {
 	// (256 MiB, the protocol's limit). Default 268435456.
 	MaxFrameSize int
 
-	// Retries is how many more times a failed request is sent (to another
-	// host when there is one) after a timeout, Unavailable, Overloaded or a
-	// connection lost before the response. Only idempotent statements are
-	// retried. 0 to 10, default 0.
+	// Retries caps how many more times a request that may have reached the
+	// server is sent, on top of the retry table (README, "Retries"): a
+	// read timeout once on the same host when the replicas answered but the
+	// data did not come back; Unavailable once on the next host;
+	// Overloaded, a server error or a lost socket on the next host, for
+	// idempotent statements only; a write timeout once, for an idempotent
+	// BATCH_LOG write only. A request that never left the process (its
+	// socket was found closed) is always sent elsewhere and does not count.
+	// Every retry stays within the request's Timeout. 0 to 10, default 2.
 	Retries int
 
-	// Idempotent says whether statements are idempotent unless a query says
-	// otherwise, which allows them to be retried. Default false: a write
-	// that may have been applied is never sent twice.
+	// Idempotent says whether writes are idempotent unless a query says
+	// otherwise (WithIdempotent), which allows them to be retried after
+	// they may have reached the server. A SELECT is idempotent unless the
+	// query says otherwise. Default false: a write that may have been
+	// applied is never sent twice; it fails with an error matching
+	// ErrMaybeApplied.
 	Idempotent bool
+
+	// HeartbeatInterval: a socket that has read and written nothing for
+	// this long sends an OPTIONS, so a dead peer or a half-open TCP
+	// connection is noticed while idle. 0 turns heartbeats off. Default 30s.
+	HeartbeatInterval time.Duration
+
+	// HeartbeatTimeout: a socket is closed (and its requests fail with
+	// ErrConnClosed, then are retried by the retry table) when it has
+	// requests in flight and reads nothing for this long although an
+	// OPTIONS probe went out, when a heartbeat is not answered within it,
+	// or when a write does not complete within it. 0 turns the watchdog
+	// off. Default 5s, well under Timeout.
+	HeartbeatTimeout time.Duration
+}
+
+// dialTimeout bounds each dial, which runs in the background: a request
+// waits for it only within its own budget.
+func (c *Config) dialTimeout() time.Duration {
+	switch {
+	case c.ConnectTimeout > 0:
+		return c.ConnectTimeout
+	case c.Timeout > 0:
+		return c.Timeout
+	}
+	return fallbackDialTimeout
 }
 
 // NewConfig returns a Config with every default set and no hosts.
@@ -213,6 +252,9 @@ func NewConfig() *Config {
 		ConnsPerHost:       defaultConnsPerHost,
 		MaxRequestsPerConn: defaultMaxRequestsPerConn,
 		MaxFrameSize:       defaultMaxFrameSize,
+		Retries:            defaultRetries,
+		HeartbeatInterval:  defaultHeartbeatInterval,
+		HeartbeatTimeout:   defaultHeartbeatTimeout,
 	}
 }
 
@@ -274,6 +316,12 @@ func (c *Config) normalizeHiding(hide hider) error {
 	}
 	if c.ConnectTimeout < 0 {
 		return fmt.Errorf("cassandra: bad ConnectTimeout %v: use 0 for no timeout", c.ConnectTimeout)
+	}
+	if c.HeartbeatInterval < 0 {
+		return fmt.Errorf("cassandra: bad HeartbeatInterval %v: use 0 to turn heartbeats off", c.HeartbeatInterval)
+	}
+	if c.HeartbeatTimeout < 0 {
+		return fmt.Errorf("cassandra: bad HeartbeatTimeout %v: use 0 to turn the socket watchdog off", c.HeartbeatTimeout)
 	}
 	switch c.ProtocolVersion {
 	case 0, 3, 4, 5:

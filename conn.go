@@ -161,13 +161,14 @@ func (cn *conn) Ping(ctx context.Context) error {
 	if cn.closed {
 		return driver.ErrBadConn
 	}
-	ctx, cancel := cn.c.withTimeout(ctx)
-	defer cancel()
-	sock, err := cn.c.pool.Acquire(ctx)
-	if err != nil {
-		return err
-	}
-	_, err = cn.c.do(ctx, sock, &protocol.Options{}, protocol.RequestOptions{})
+	return cn.c.execute(ctx, pingOp{cn.c}, true, nil)
+}
+
+// pingOp is an OPTIONS as the executor runs it.
+type pingOp struct{ c *Connector }
+
+func (op pingOp) attempt(ctx context.Context, sock *protocol.Conn, ro protocol.RequestOptions) error {
+	_, err := op.c.do(ctx, sock, &protocol.Options{}, ro)
 	return err
 }
 

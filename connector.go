@@ -56,7 +56,7 @@ func newConnector(cfg *Config) (*Connector, error) {
 		return nil, err
 	}
 	c := &Connector{cfg: cfg}
-	c.pool = pool.New(cfg.Hosts, cfg.ConnsPerHost, cfg.ConnectTimeout, func(ctx context.Context, addr string) (*protocol.Conn, error) {
+	c.pool = pool.New(cfg.Hosts, func(ctx context.Context, addr string) (*protocol.Conn, error) {
 		sock, err := c.dial(ctx, addr, tlsConf)
 		if err != nil || cfg.LocalDC == "" {
 			return sock, err
@@ -68,7 +68,7 @@ func newConnector(cfg *Config) (*Connector, error) {
 		}
 		c.pool.SetHostDC(addr, dc)
 		return sock, nil
-	})
+	}, pool.Options{PerHost: cfg.ConnsPerHost, DialTimeout: cfg.dialTimeout()})
 	c.pool.SetLocalDC(cfg.LocalDC)
 	return c, nil
 }
@@ -83,6 +83,9 @@ func (c *Connector) dial(ctx context.Context, addr string, tlsConf *tls.Config) 
 		MaxFrameBody: c.cfg.MaxFrameSize,
 		MaxStreams:   c.cfg.MaxRequestsPerConn,
 		DialContext:  c.dialContext,
+
+		HeartbeatInterval: c.cfg.HeartbeatInterval,
+		HeartbeatTimeout:  c.cfg.HeartbeatTimeout,
 	}
 	if c.cfg.AppName != "" || c.cfg.AppVersion != "" {
 		opts.StartupOptions = map[string]string{}
@@ -151,53 +154,140 @@ func datacenter(ctx context.Context, sock *protocol.Conn) (string, error) {
 	return codec.DecodeText(cells[0])
 }
 
-// schemaAgreementTimeout bounds the wait for every node to report the same
-// schema version after a schema change.
-const schemaAgreementTimeout = 10 * time.Second
+// Schema agreement: after a schema change the driver waits until the
+// nodes that are up report one schema version, checking every
+// schemaAgreementInterval, for at most schemaAgreementTimeout.
+const (
+	schemaAgreementTimeout  = 10 * time.Second
+	schemaAgreementInterval = 200 * time.Millisecond
+	// peerProbeTimeout bounds the check that a peer disagreeing on the
+	// schema is up at all (a CQL handshake with it).
+	peerProbeTimeout = time.Second
+)
 
 // awaitSchemaAgreement waits, after a schema change answered on sock, until
-// the node and its peers (system.local and system.peers) report one schema
-// version, so that the next statement finds the new schema whichever node
-// coordinates it. It gives up silently after schemaAgreementTimeout: the
+// the node and its peers that are up report one schema version, so that
+// the next statement finds the new schema whichever node coordinates it.
+// A peer is skipped when it is down: a host of the pool that is down, or
+// one that does not complete a CQL handshake within peerProbeTimeout. It
+// gives up after schemaAgreementTimeout with a warning (WithWarnings): the
 // change itself succeeded.
-func (c *Connector) awaitSchemaAgreement(ctx context.Context, sock *protocol.Conn) {
-	ctx, cancel := context.WithTimeout(ctx, schemaAgreementTimeout)
-	defer cancel()
+func (c *Connector) awaitSchemaAgreement(ctx context.Context, sock *protocol.Conn, warnings *[]string) {
+	deadline := time.Now().Add(schemaAgreementTimeout)
+	_, port, _ := net.SplitHostPort(sock.RemoteAddr().String())
+	up := map[string]bool{} // peer address -> up, probed once per wait
 	for {
-		versions, err := schemaVersions(ctx, sock)
-		if err != nil || len(versions) <= 1 {
+		left := time.Until(deadline)
+		if left <= 0 {
+			break
+		}
+		ro := protocol.RequestOptions{Timeout: min(left, 2*time.Second)}
+		local, peers, err := schemaVersions(ctx, sock, ro)
+		if err != nil {
+			return // the socket or the context is gone: nothing to wait on
+		}
+		disagree := 0
+		for _, p := range peers {
+			if p.version == local {
+				continue
+			}
+			addr := net.JoinHostPort(p.addr, port)
+			isUp, known := up[addr]
+			if !known {
+				isUp = c.peerUp(ctx, addr)
+				up[addr] = isUp
+			}
+			if isUp {
+				disagree++
+			}
+		}
+		if disagree == 0 {
 			return
 		}
 		select {
 		case <-ctx.Done():
 			return
-		case <-time.After(200 * time.Millisecond):
+		case <-time.After(min(schemaAgreementInterval, time.Until(deadline))):
 		}
+	}
+	if warnings != nil {
+		*warnings = append(*warnings, fmt.Sprintf("cassandra: schema agreement not reached within %v: some nodes that are up still report another schema version; the change succeeded, but a statement coordinated by one of them may not see it yet", schemaAgreementTimeout))
 	}
 }
 
-// schemaVersions returns the distinct schema versions the node on sock and
-// its live peers report.
-func schemaVersions(ctx context.Context, sock *protocol.Conn) (map[string]bool, error) {
-	versions := map[string]bool{}
-	for _, q := range []string{"SELECT schema_version FROM system.local", "SELECT schema_version FROM system.peers"} {
-		res, _, err := sock.Query(ctx, &protocol.Query{Statement: q, Params: protocol.QueryParams{Consistency: protocol.One}})
-		if err != nil {
-			return nil, err
-		}
-		if res.Kind != protocol.ResultRows {
+// peerUp reports whether the node at addr is up: a host of the pool with an
+// open socket, or one that completes a CQL handshake now.
+func (c *Connector) peerUp(ctx context.Context, addr string) bool {
+	if c.pool.Down(addr) {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(ctx, peerProbeTimeout)
+	defer cancel()
+	tlsConf, err := c.cfg.tlsConfig()
+	if err != nil {
+		return false
+	}
+	sock, err := c.dial(ctx, addr, tlsConf)
+	if err != nil {
+		return false
+	}
+	sock.Close()
+	return true
+}
+
+// peerVersion is a peer's address and schema version from system.peers.
+type peerVersion struct {
+	addr, version string
+}
+
+// schemaVersions returns the schema version of the node on sock and those
+// its peers report.
+func schemaVersions(ctx context.Context, sock *protocol.Conn, ro protocol.RequestOptions) (string, []peerVersion, error) {
+	rows, err := metadataRows(ctx, sock, ro, "SELECT schema_version FROM system.local")
+	if err != nil {
+		return "", nil, err
+	}
+	if len(rows) != 1 || len(rows[0]) != 1 {
+		return "", nil, fmt.Errorf("cassandra: system.local has %d rows", len(rows))
+	}
+	local := string(rows[0][0])
+	rows, err = metadataRows(ctx, sock, ro, "SELECT peer, rpc_address, schema_version FROM system.peers")
+	if err != nil {
+		return "", nil, err
+	}
+	var peers []peerVersion
+	for _, r := range rows {
+		if len(r) != 3 || r[2] == nil {
 			continue
 		}
-		var cells [][]byte
-		for {
-			cells, err = res.Rows.NextRow(cells)
-			if err != nil {
-				break
-			}
-			if len(cells) == 1 && cells[0] != nil {
-				versions[string(cells[0])] = true
+		ip, err := codec.DecodeInet(r[1])
+		if err != nil || ip == nil || ip.IsUnspecified() {
+			if ip, err = codec.DecodeInet(r[0]); err != nil || ip == nil {
+				continue
 			}
 		}
+		peers = append(peers, peerVersion{addr: ip.String(), version: string(r[2])})
 	}
-	return versions, nil
+	return local, peers, nil
+}
+
+// metadataRows runs a query of the driver's own on sock and returns its
+// cells (copied out of the frame).
+func metadataRows(ctx context.Context, sock *protocol.Conn, ro protocol.RequestOptions, q string) ([][][]byte, error) {
+	res, _, err := sock.QueryWith(ctx, &protocol.Query{Statement: q, Params: protocol.QueryParams{Consistency: protocol.One}}, ro)
+	if err != nil {
+		return nil, err
+	}
+	if res.Kind != protocol.ResultRows {
+		return nil, fmt.Errorf("cassandra: %q answered with a %v result", q, res.Kind)
+	}
+	var out [][][]byte
+	for {
+		cells, err := res.Rows.NextRow(nil)
+		if err != nil {
+			break
+		}
+		out = append(out, cells)
+	}
+	return out, nil
 }

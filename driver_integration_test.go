@@ -232,14 +232,22 @@ func TestIntegrationManyGoroutinesFewSockets(t *testing.T) {
 }
 
 func TestIntegrationContextAndTimeout(t *testing.T) {
-	db, _, _ := testDB(t, func(c *Config) { c.Timeout = time.Microsecond })
-	_, err := db.Exec("SELECT release_version FROM system.local WHERE key = ?", "local")
+	db, c, _ := testDB(t)
+	cfg := c.Config()
+	cfg.Timeout = time.Microsecond
+	short := openTestDB(t, cfg)
+	defer short.Close()
+	_, err := short.Exec("SELECT release_version FROM system.local WHERE key = ?", "local")
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Config.Timeout 1µs: %v, want a deadline error", err)
 	}
-	// A context deadline wins over Config.Timeout.
+	// The earlier of the context's deadline and Config.Timeout bounds
+	// the request.
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	if err := short.PingContext(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Config.Timeout 1µs, context 30s: %v, want a deadline error", err)
+	}
 	var v string
 	if err := db.QueryRowContext(ctx, "SELECT release_version FROM system.local").Scan(&v); err != nil {
 		t.Fatalf("with a context deadline: %v", err)

@@ -29,6 +29,9 @@ func TestNewConfigDefaults(t *testing.T) {
 		ConnsPerHost:       2,
 		MaxRequestsPerConn: 1024,
 		MaxFrameSize:       256 << 20,
+		Retries:            2,
+		HeartbeatInterval:  30 * time.Second,
+		HeartbeatTimeout:   5 * time.Second,
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Fatalf("NewConfig() = %#v, want %#v", c, want)
@@ -125,8 +128,19 @@ var paramTests = []struct {
 		"4":    func(c *Config) { c.ProtocolVersion = 4 },
 		"5":    func(c *Config) { c.ProtocolVersion = 5 },
 	}, []string{"", "0", "2", "6", "v4", "65"}},
+	{"heartbeat_interval", map[string]func(*Config){
+		"30s": func(c *Config) {},
+		"0":   func(c *Config) { c.HeartbeatInterval = 0 },
+		"1m":  func(c *Config) { c.HeartbeatInterval = time.Minute },
+	}, []string{"", "-1s", "soon", "30"}},
+	{"heartbeat_timeout", map[string]func(*Config){
+		"5s":    func(c *Config) {},
+		"0":     func(c *Config) { c.HeartbeatTimeout = 0 },
+		"500ms": func(c *Config) { c.HeartbeatTimeout = 500 * time.Millisecond },
+	}, []string{"", "-1s", "later"}},
 	{"retries", map[string]func(*Config){
-		"0":  func(c *Config) {},
+		"0":  func(c *Config) { c.Retries = 0 },
+		"2":  func(c *Config) {},
 		"3":  func(c *Config) { c.Retries = 3 },
 		"10": func(c *Config) { c.Retries = 10 },
 	}, []string{"", "-1", "11", "always"}},
@@ -238,7 +252,7 @@ func checkRoundTrip(t *testing.T, c *Config) {
 
 func TestParseDSNErrorMessages(t *testing.T) {
 	tests := []struct{ dsn, want string }{
-		{"cassandra://h?consitency=ONE", `cassandra: unknown DSN parameter "consitency"; accepted: app_name, app_version, compression, connect_timeout, conns_per_host, consistency, idempotent, local_dc, max_frame_size, max_requests_per_conn, page_size, paging, protocol_version, retries, serial_consistency, timeout, tls, tls_ca, tls_cert, tls_key, tls_server_name`},
+		{"cassandra://h?consitency=ONE", `cassandra: unknown DSN parameter "consitency"; accepted: app_name, app_version, compression, connect_timeout, conns_per_host, consistency, heartbeat_interval, heartbeat_timeout, idempotent, local_dc, max_frame_size, max_requests_per_conn, page_size, paging, protocol_version, retries, serial_consistency, timeout, tls, tls_ca, tls_cert, tls_key, tls_server_name`},
 		{"cassandra://h?Consistency=ONE", `cassandra: unknown DSN parameter "Consistency"; accepted: app_name,`},
 		{"cassandra://h?consistency=LOCL_ONE", `cassandra: bad value "LOCL_ONE" for consistency; accepted: ANY, ONE, TWO, THREE, QUORUM, ALL, LOCAL_QUORUM, EACH_QUORUM, SERIAL, LOCAL_SERIAL, LOCAL_ONE`},
 		{"cassandra://h?consistency=ONE&consistency=TWO", `cassandra: DSN parameter consistency is given twice`},
@@ -473,13 +487,13 @@ func TestFormatDSN(t *testing.T) {
 	c.TLSServerName = "db"
 	c.Compression = "lz4"
 	c.Idempotent = true
-	c.Retries = 2
+	c.Retries = 3
 	c.ProtocolVersion = 4
 	c.Paging = PagingPages
 	c.SerialConsistency = LocalSerial
 	want := "cassandra://us%20er:p%40ss%3A%2F%3F%26%3D%25@h:9042,[::1]:9043,[fe80::1%25eth0]:9042/ks" +
 		"?app_name=a%26b%3Dc%20d/e&compression=lz4&idempotent=true&paging=pages&protocol_version=4" +
-		"&retries=2&serial_consistency=LOCAL_SERIAL&tls=skip-verify&tls_server_name=db"
+		"&retries=3&serial_consistency=LOCAL_SERIAL&tls=skip-verify&tls_server_name=db"
 	if got := c.FormatDSN(); got != want {
 		t.Fatalf("FormatDSN() =\n%q, want\n%q", got, want)
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"net"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -108,44 +109,101 @@ func TestServerErrorDetails(t *testing.T) {
 	}
 }
 
-func TestSchemaChangeWaitsForAgreement(t *testing.T) {
-	var peersAsked atomic.Int32
-	versionRows := func(versions ...string) *protocol.Result {
-		r := &protocol.Result{Kind: protocol.ResultRows}
-		r.Rows.Metadata.Columns = []protocol.ColumnSpec{{Keyspace: "system", Table: "local", Name: "schema_version", Type: codec.Type{ID: codec.TypeUUID}}}
-		r.Rows.Metadata.ColumnCount = 1
-		for _, v := range versions {
-			u := uuid.MustParse(v)
-			r.Rows.AppendRow(u[:])
-		}
-		return r
-	}
+// schemaServer answers system.local with one schema version and
+// system.peers with a peer at peerAddr whose version lags until it has been
+// asked lagFor times; other queries are schema changes.
+func schemaServer(t *testing.T, peerAddr func(self string) string, lagFor int32, peersAsked *atomic.Int32) *fakeserver.Server {
 	const v1, v2 = "11111111-1111-1111-1111-111111111111", "22222222-2222-2222-2222-222222222222"
-	srv := fakeserver.New(t, fakeserver.Options{Handler: func(c *fakeserver.Conn, req *protocol.RequestFrame) bool {
+	var srv *fakeserver.Server
+	srv = fakeserver.New(t, fakeserver.Options{Handler: func(c *fakeserver.Conn, req *protocol.RequestFrame) bool {
 		q, ok := req.Message.(*protocol.Query)
 		if !ok {
 			return false
 		}
 		switch {
 		case strings.Contains(q.Statement, "system.local"):
-			c.Reply(req, versionRows(v1))
+			r := &protocol.Result{Kind: protocol.ResultRows}
+			r.Rows.Metadata.Columns = []protocol.ColumnSpec{{Keyspace: "system", Table: "local", Name: "schema_version", Type: codec.Type{ID: codec.TypeUUID}}}
+			r.Rows.Metadata.ColumnCount = 1
+			u := uuid.MustParse(v1)
+			r.Rows.AppendRow(u[:])
+			c.Reply(req, r)
 		case strings.Contains(q.Statement, "system.peers"):
-			if peersAsked.Add(1) < 3 {
-				c.Reply(req, versionRows(v1, v2)) // a peer lags behind
-			} else {
-				c.Reply(req, versionRows(v1, v1))
+			v := v1
+			if peersAsked.Add(1) <= lagFor {
+				v = v2
 			}
+			r := &protocol.Result{Kind: protocol.ResultRows}
+			inet := codec.Type{ID: codec.TypeInet}
+			r.Rows.Metadata.Columns = []protocol.ColumnSpec{
+				{Keyspace: "system", Table: "peers", Name: "peer", Type: inet},
+				{Keyspace: "system", Table: "peers", Name: "rpc_address", Type: inet},
+				{Keyspace: "system", Table: "peers", Name: "schema_version", Type: codec.Type{ID: codec.TypeUUID}}}
+			r.Rows.Metadata.ColumnCount = 3
+			host, _, _ := net.SplitHostPort(srv.Addr())
+			ip := net.ParseIP(peerAddr(host)).To4()
+			u := uuid.MustParse(v)
+			r.Rows.AppendRow([]byte{10, 0, 0, 9}, ip, u[:])
+			c.Reply(req, r)
 		default:
 			c.Reply(req, &protocol.Result{Kind: protocol.ResultSchemaChange, SchemaChange: protocol.SchemaChange{
 				Change: protocol.SchemaCreated, Target: protocol.TargetTable, Keyspace: "ks", Name: "t"}})
 		}
 		return true
 	}})
+	return srv
+}
+
+func TestSchemaChangeWaitsForAgreement(t *testing.T) {
+	var peersAsked atomic.Int32
+	// The lagging peer is up: its rpc_address is this very server.
+	srv := schemaServer(t, func(self string) string { return self }, 2, &peersAsked)
 	db := fakeDB(t, srv.Addr(), nil)
 	if _, err := db.Exec("CREATE TABLE ks.t (k int PRIMARY KEY)"); err != nil {
 		t.Fatal(err)
 	}
 	if n := peersAsked.Load(); n != 3 {
 		t.Errorf("system.peers asked %d times, want 3 (until the versions agree)", n)
+	}
+}
+
+func TestSchemaAgreementSkipsDownPeers(t *testing.T) {
+	var peersAsked atomic.Int32
+	// The lagging peer is down: nothing listens on 127.0.0.2 at that port.
+	srv := schemaServer(t, func(string) string { return "127.0.0.2" }, 1000, &peersAsked)
+	db := fakeDB(t, srv.Addr(), nil)
+	start := time.Now()
+	if _, err := db.Exec("CREATE TABLE ks.t (k int PRIMARY KEY)"); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("the schema change waited %v for a peer that is down", d)
+	}
+	if n := peersAsked.Load(); n != 1 {
+		t.Errorf("system.peers asked %d times, want 1 (the only disagreeing peer is down)", n)
+	}
+}
+
+func TestSchemaAgreementGivesUpWithAWarning(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits the full schema agreement timeout")
+	}
+	var peersAsked atomic.Int32
+	srv := schemaServer(t, func(self string) string { return self }, 1000, &peersAsked)
+	db := fakeDB(t, srv.Addr(), func(c *Config) { c.Timeout = 30 * time.Second })
+	var warnings []string
+	start := time.Now()
+	if _, err := db.Exec("CREATE TABLE ks.t (k int PRIMARY KEY)", WithWarnings(&warnings)); err != nil {
+		t.Fatal(err)
+	}
+	d := time.Since(start)
+	if d < schemaAgreementTimeout || d > schemaAgreementTimeout+2*time.Second {
+		t.Errorf("gave up after %v, want %v", d, schemaAgreementTimeout)
+	}
+	if n := peersAsked.Load(); n < 30 || n > 60 {
+		t.Errorf("system.peers asked %d times in %v, want about one every %v", n, d, schemaAgreementInterval)
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "schema agreement not reached") {
+		t.Errorf("warnings %q, want the give-up warning", warnings)
 	}
 }

@@ -3,8 +3,8 @@ package cassandra
 import (
 	"context"
 	"database/sql/driver"
-	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/cqlsql/cassandra/internal/pool"
 	"github.com/cqlsql/cassandra/protocol"
@@ -20,6 +20,14 @@ type request struct {
 	stmt   *pool.Stmt // nil: sent as QUERY
 	values []protocol.Value
 	opts   queryOptions
+
+	// What the executor's attempt (see fetch) reads and writes.
+	page []byte
+	res  *protocol.Result
+	cols []protocol.ColumnSpec
+
+	// isSelect: a SELECT, idempotent unless the query says otherwise.
+	isSelect bool
 
 	// exec is the EXECUTE message, kept here to save an allocation per
 	// page: a request sends one page at a time, and protocol.Conn encodes
@@ -61,7 +69,7 @@ func (c *Connector) initRequest(ctx context.Context, r *request, query string, p
 			return err
 		}
 	}
-	*r = request{c: c, query: query, stmt: ps, opts: opts}
+	*r = request{c: c, query: query, stmt: ps, opts: opts, isSelect: strings.EqualFold(firstKeyword(query), "SELECT")}
 	if ps == nil && len(args) > 0 {
 		var err error
 		if r.stmt, err = c.prepare(ctx, query); err != nil {
@@ -81,23 +89,31 @@ func (c *Connector) initRequest(ctx context.Context, r *request, query string, p
 // once however many goroutines ask at the same time.
 func (c *Connector) prepare(ctx context.Context, query string) (*pool.Stmt, error) {
 	return c.prepared.Get(ctx, c.cfg.Keyspace, query, func(ctx context.Context) (*pool.Stmt, error) {
-		ctx, cancel := c.withTimeout(ctx)
-		defer cancel()
-		sock, err := c.pool.Acquire(ctx)
-		if err != nil {
+		op := prepareOp{c: c, query: query}
+		if err := c.execute(ctx, &op, true, nil); err != nil {
 			return nil, err
 		}
-		p, err := c.prepareOn(ctx, sock, query)
-		if err != nil {
-			return nil, err
-		}
-		return pool.NewStmt(c.cfg.Keyspace, query, p)
+		return pool.NewStmt(c.cfg.Keyspace, query, op.prepared)
 	})
 }
 
+// prepareOp is a PREPARE as the executor runs it: idempotent, as
+// preparing twice changes nothing.
+type prepareOp struct {
+	c        *Connector
+	query    string
+	prepared *protocol.Prepared
+}
+
+func (op *prepareOp) attempt(ctx context.Context, sock *protocol.Conn, ro protocol.RequestOptions) error {
+	p, err := op.c.prepareOn(ctx, sock, op.query, ro)
+	op.prepared = p
+	return err
+}
+
 // prepareOn sends PREPARE on sock.
-func (c *Connector) prepareOn(ctx context.Context, sock *protocol.Conn, query string) (*protocol.Prepared, error) {
-	f, err := c.do(ctx, sock, &protocol.Prepare{Statement: query}, protocol.RequestOptions{})
+func (c *Connector) prepareOn(ctx context.Context, sock *protocol.Conn, query string, ro protocol.RequestOptions) (*protocol.Prepared, error) {
+	f, err := c.do(ctx, sock, &protocol.Prepare{Statement: query}, ro)
 	if err != nil {
 		return nil, err
 	}
@@ -108,28 +124,14 @@ func (c *Connector) prepareOn(ctx context.Context, sock *protocol.Conn, query st
 	return &r.Prepared, nil
 }
 
-// withTimeout applies Config.Timeout to a context without a deadline.
-func (c *Connector) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
-	if _, ok := ctx.Deadline(); ok || c.cfg.Timeout <= 0 {
-		return ctx, func() {}
-	}
-	return context.WithTimeout(ctx, c.cfg.Timeout)
-}
-
 // do sends req on sock. A server ERROR comes back as the error (*Error).
-// Config.Timeout bounds the wait when ctx has no deadline.
+// The caller's budget is in ro.Timeout (see Connector.execute).
 func (c *Connector) do(ctx context.Context, sock *protocol.Conn, req protocol.Request, ro protocol.RequestOptions) (*protocol.ResponseFrame, error) {
 	if c.onRequest != nil {
 		c.onRequest(req)
 	}
-	if _, ok := ctx.Deadline(); !ok && ro.Timeout == 0 {
-		ro.Timeout = c.cfg.Timeout
-	}
 	f, err := sock.DoWith(ctx, req, ro)
 	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
-			return f, fmt.Errorf("%w (%v)", ctxErr, err)
-		}
 		return f, err
 	}
 	if e, ok := f.Message.(*protocol.Error); ok {
@@ -164,58 +166,34 @@ func (r *request) params(pagingState []byte) protocol.QueryParams {
 	return p
 }
 
-// idempotent reports whether the request may be sent again.
+// idempotent reports whether the request may be sent again after it may
+// have reached the server: as the query says (WithIdempotent), else true
+// for a SELECT (no SELECT has side effects), else Config.Idempotent.
 func (r *request) idempotent() bool {
 	if r.opts.hasIdempotent {
 		return r.opts.idempotent
 	}
-	return r.c.cfg.Idempotent
+	return r.isSelect || r.c.cfg.Idempotent
 }
 
 // fetch sends the request for the page at pagingState (nil: the first)
-// and returns the result with the columns that describe its rows. An
-// UNPREPARED answer is handled by preparing again on the same socket and
-// sending once more; an idempotent request that fails with a lost
-// connection or a server timeout is sent again, on another socket, up to
-// Config.Retries times.
-//
-// Config.Timeout applies to each request (see Connector.do): it costs no
-// context and timer per query, as wrapping ctx would.
+// through the executor, within its own budget, and returns the result
+// with the columns that describe its rows. An UNPREPARED answer is
+// handled by preparing again on the same socket and sending once more.
 func (r *request) fetch(ctx context.Context, pagingState []byte) (*protocol.Result, []protocol.ColumnSpec, error) {
-	ro := protocol.RequestOptions{Tracing: r.opts.trace != nil}
-	retries := 0
-	if r.idempotent() {
-		retries = r.c.cfg.Retries
-	}
-	var last *protocol.Conn
-	for attempt := 0; ; attempt++ {
-		sock, err := r.c.pool.AcquireExcept(ctx, last)
-		if err != nil {
-			return nil, nil, err
-		}
-		res, cols, err := r.fetchOn(ctx, sock, pagingState, ro)
-		if err == nil || attempt >= retries || !retryable(err) || ctx.Err() != nil {
-			return res, cols, err
-		}
-		last = sock
-	}
+	r.page = pagingState
+	err := r.c.execute(ctx, r, r.idempotent(), nil)
+	res, cols := r.res, r.cols
+	r.page, r.res, r.cols = nil, nil, nil
+	return res, cols, err
 }
 
-// retryable reports whether an idempotent request that failed with err
-// may be sent again.
-func retryable(err error) bool {
-	if errors.Is(err, protocol.ErrConnClosed) {
-		return true
-	}
-	code, ok := serverCode(err)
-	if !ok {
-		return false
-	}
-	switch code {
-	case ErrCodeOverloaded, ErrCodeIsBootstrapping, ErrCodeUnavailable, ErrCodeReadTimeout, ErrCodeWriteTimeout:
-		return true
-	}
-	return false
+// attempt is one try of fetch, on sock (operation).
+func (r *request) attempt(ctx context.Context, sock *protocol.Conn, ro protocol.RequestOptions) error {
+	ro.Tracing = r.opts.trace != nil
+	var err error
+	r.res, r.cols, err = r.fetchOn(ctx, sock, r.page, ro)
+	return err
 }
 
 func (r *request) fetchOn(ctx context.Context, sock *protocol.Conn, pagingState []byte, ro protocol.RequestOptions) (*protocol.Result, []protocol.ColumnSpec, error) {
@@ -233,7 +211,7 @@ func (r *request) fetchOn(ctx context.Context, sock *protocol.Conn, pagingState 
 			if try > 0 || !isUnprepared(err) {
 				break
 			}
-			p, perr := r.c.prepareOn(ctx, sock, r.stmt.Query)
+			p, perr := r.c.prepareOn(ctx, sock, r.stmt.Query, ro)
 			if perr != nil {
 				return nil, nil, fmt.Errorf("cassandra: preparing again after UNPREPARED: %w", perr)
 			}
@@ -254,7 +232,7 @@ func (r *request) fetchOn(ctx context.Context, sock *protocol.Conn, pagingState 
 		return nil, nil, fmt.Errorf("cassandra: server %v answered with %v instead of RESULT", sock.RemoteAddr(), f.Header.Opcode)
 	}
 	if res.Kind == protocol.ResultSchemaChange {
-		r.c.awaitSchemaAgreement(ctx, sock)
+		r.c.awaitSchemaAgreement(ctx, sock, r.opts.warnings)
 	}
 	if res.Kind != protocol.ResultRows {
 		return res, nil, nil

@@ -106,36 +106,58 @@ func (t *batchTx) Commit() error {
 	if t.opts.hasTimestamp {
 		b.Timestamp, b.HasTimestamp = t.opts.timestamp, true
 	}
-	ctx, cancel := c.withTimeout(t.ctx)
-	defer cancel()
-	sock, err := c.pool.Acquire(ctx)
+	op := batchOp{t: t, b: b}
+	err := c.execute(t.ctx, &op, t.idempotent(), nil)
+	if f := op.f; f != nil {
+		if t.opts.trace != nil && f.Traced() {
+			*t.opts.trace = uuid.UUID(f.TracingID)
+		}
+		if t.opts.warnings != nil && len(f.Warnings) > 0 {
+			*t.opts.warnings = append(*t.opts.warnings, f.Warnings...)
+		}
+	}
 	if err != nil {
 		return err
 	}
-	ro := protocol.RequestOptions{Tracing: t.opts.trace != nil}
-	f, err := c.do(ctx, sock, b, ro)
+	return notApplied(op.f)
+}
+
+// idempotent reports whether the BATCH may be sent again after it may have
+// reached the server: only when the options given to BeginTx, or the
+// Config, say so (a batch holds writes).
+func (t *batchTx) idempotent() bool {
+	if t.opts.hasIdempotent {
+		return t.opts.idempotent
+	}
+	return t.cn.c.cfg.Idempotent
+}
+
+// batchOp is Commit's BATCH as the executor runs it; an UNPREPARED answer
+// is handled by preparing again on the same socket and sending once more.
+type batchOp struct {
+	t *batchTx
+	b *protocol.Batch
+	f *protocol.ResponseFrame
+}
+
+func (op *batchOp) attempt(ctx context.Context, sock *protocol.Conn, ro protocol.RequestOptions) error {
+	t, c := op.t, op.t.cn.c
+	ro.Tracing = t.opts.trace != nil
+	f, err := c.do(ctx, sock, op.b, ro)
 	if isUnprepared(err) {
-		if err = t.reprepare(ctx, sock, err); err != nil {
+		if err = t.reprepare(ctx, sock, err, ro); err != nil {
 			return err
 		}
-		f, err = c.do(ctx, sock, b, ro)
+		f, err = c.do(ctx, sock, op.b, ro)
 	}
-	if f != nil && t.opts.trace != nil && f.Traced() {
-		*t.opts.trace = uuid.UUID(f.TracingID)
-	}
-	if f != nil && t.opts.warnings != nil && len(f.Warnings) > 0 {
-		*t.opts.warnings = append(*t.opts.warnings, f.Warnings...)
-	}
-	if err != nil {
-		return err
-	}
-	return notApplied(f)
+	op.f = f
+	return err
 }
 
 // reprepare prepares again, on sock, the statement the UNPREPARED error
 // names (all of them if it names none of the batch), and updates the
 // children's ids.
-func (t *batchTx) reprepare(ctx context.Context, sock *protocol.Conn, uerr error) error {
+func (t *batchTx) reprepare(ctx context.Context, sock *protocol.Conn, uerr error, ro protocol.RequestOptions) error {
 	var id []byte
 	var e *Error
 	if errors.As(uerr, &e) {
@@ -149,7 +171,7 @@ func (t *batchTx) reprepare(ctx context.Context, sock *protocol.Conn, uerr error
 			continue
 		}
 		if !done[ps] {
-			p, err := t.cn.c.prepareOn(ctx, sock, ps.Query)
+			p, err := t.cn.c.prepareOn(ctx, sock, ps.Query, protocol.RequestOptions{Timeout: ro.Timeout})
 			if err != nil {
 				return fmt.Errorf("cassandra: preparing again after UNPREPARED: %w", err)
 			}

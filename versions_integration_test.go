@@ -42,7 +42,7 @@ func TestIntegrationProtocolVersions(t *testing.T) {
 				t.Fatalf("%d rows, %v", n, err)
 			}
 			rows.Close()
-			sock, err := c.pool.Acquire(context.Background())
+			sock, _, err := c.pool.Acquire(context.Background(), 0, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -34,8 +34,17 @@ func (c *Conn) Batch(ctx context.Context, b *Batch) (*Result, *ResponseFrame, er
 	return c.result(ctx, b)
 }
 
+// QueryWith is Query with per-request frame options.
+func (c *Conn) QueryWith(ctx context.Context, q *Query, o RequestOptions) (*Result, *ResponseFrame, error) {
+	return c.resultWith(ctx, q, o)
+}
+
 func (c *Conn) result(ctx context.Context, req Request) (*Result, *ResponseFrame, error) {
-	f, err := c.Do(ctx, req)
+	return c.resultWith(ctx, req, RequestOptions{})
+}
+
+func (c *Conn) resultWith(ctx context.Context, req Request, o RequestOptions) (*Result, *ResponseFrame, error) {
+	f, err := c.DoWith(ctx, req, o)
 	if err != nil {
 		return nil, f, err
 	}

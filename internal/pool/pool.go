@@ -1,13 +1,16 @@
 // Package pool holds the sockets of one database/sql Connector: a fixed
 // number of multiplexed protocol connections per host, dialed lazily and
-// replaced when broken, shared by every driver.Conn of the Connector.
+// replaced when broken or worn out, shared by every driver.Conn of the
+// Connector. A host whose dial fails is down: requests skip it while
+// another host is up, and it is redialed in the background with
+// exponential backoff until it answers (never giving up).
 package pool
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -20,16 +23,41 @@ var ErrClosed = errors.New("cassandra: connector closed: open a new *sql.DB")
 // DialFunc opens one connection to addr.
 type DialFunc func(ctx context.Context, addr string) (*protocol.Conn, error)
 
-// Pool spreads requests over ConnsPerHost connections per host: hosts in
-// round robin, and within a host the connection with the fewest requests in
-// flight. A connection is dialed the first time it would be used, so an idle
-// pool holds no sockets, and a busy one never more than ConnsPerHost per host.
+// Options configure a Pool.
+type Options struct {
+	// PerHost is the number of connections per host (at least 1).
+	PerHost int
+	// DialTimeout bounds each dial, which runs in the background: a
+	// request waits for it only as long as its own budget allows. 0
+	// means 30 s: a dial is never unbounded.
+	DialTimeout time.Duration
+	// OrphanLimit retires a connection once that many of its stream ids
+	// are held by requests whose caller gave up: a replacement is dialed
+	// and the old one closed when its requests are answered or after
+	// RetireGrace. 0 means a quarter of the connection's stream ids.
+	OrphanLimit int
+	// RetireGrace bounds how long a retired connection is kept for its
+	// late replies; 0 means 10 s.
+	RetireGrace time.Duration
+	// BackoffBase and BackoffMax bound the delay between background
+	// reconnects of a down host (doubling, ±15% jitter); 0 means 1 s and
+	// 30 s.
+	BackoffBase, BackoffMax time.Duration
+	// OnHostState, when set, is told when a host goes down or comes back
+	// up (not on the request path's hot loop: only on changes).
+	OnHostState func(addr string, up bool, err error)
+}
+
+// Pool spreads requests over the hosts' connections: hosts in round robin,
+// within a host the connection with the fewest requests in flight. A
+// connection is dialed the first time it would be used, so an idle pool
+// holds no sockets, and a busy one never more than PerHost per host (plus
+// retired ones draining).
 type Pool struct {
 	hosts []*host
 	next  atomic.Uint32
-
-	dial           DialFunc
-	connectTimeout time.Duration
+	dial  DialFunc
+	opts  Options
 
 	localDC string
 
@@ -38,23 +66,31 @@ type Pool struct {
 	closed atomic.Bool
 }
 
-// New returns a pool over addrs with perHost connections each. dial runs
-// under a context bounded by connectTimeout (0: no bound) and by Close, not
-// by the context of the request that needed the connection, so a cancelled
-// request does not waste a half-made connection.
-func New(addrs []string, perHost int, connectTimeout time.Duration, dial DialFunc) *Pool {
-	if perHost < 1 {
-		perHost = 1
+// New returns a pool over addrs.
+func New(addrs []string, dial DialFunc, opts Options) *Pool {
+	if opts.PerHost < 1 {
+		opts.PerHost = 1
+	}
+	if opts.DialTimeout <= 0 {
+		opts.DialTimeout = 30 * time.Second
+	}
+	if opts.RetireGrace <= 0 {
+		opts.RetireGrace = 10 * time.Second
+	}
+	if opts.BackoffBase <= 0 {
+		opts.BackoffBase = time.Second
+	}
+	if opts.BackoffMax <= 0 {
+		opts.BackoffMax = 30 * time.Second
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	p := &Pool{dial: dial, connectTimeout: connectTimeout, ctx: ctx, cancel: cancel}
+	p := &Pool{dial: dial, opts: opts, ctx: ctx, cancel: cancel}
 	for _, a := range addrs {
-		p.hosts = append(p.hosts, &host{addr: a, slots: make([]*slot, perHost)})
-	}
-	for _, h := range p.hosts {
+		h := &host{addr: a, p: p, slots: make([]*slot, opts.PerHost)}
 		for i := range h.slots {
 			h.slots[i] = &slot{}
 		}
+		p.hosts = append(p.hosts, h)
 	}
 	return p
 }
@@ -68,46 +104,164 @@ func (p *Pool) Hosts() []string {
 	return out
 }
 
-// Acquire returns a usable connection, dialing one if needed. Hosts are
-// tried in round robin; a host whose dial failed recently is skipped while
-// another is up. The error of the last host tried is returned when none
-// answers.
-func (p *Pool) Acquire(ctx context.Context) (*protocol.Conn, error) {
-	return p.AcquireExcept(ctx, nil)
-}
-
-// AcquireExcept is Acquire avoiding the connection not, when another is
-// available (to retry on a different socket).
-func (p *Pool) AcquireExcept(ctx context.Context, not *protocol.Conn) (*protocol.Conn, error) {
+// Acquire returns a usable connection and its host's address. Hosts are
+// taken in round robin, local datacenter first; a host that is down is
+// skipped while another is up; a connection whose stream ids are all in
+// use is skipped while another has free ones. Hosts for which avoid
+// returns true (the hosts a request already tried) come last. wait, when
+// positive, bounds the time spent waiting for a dial, as ctx does. Each
+// host is dialed at most once per call.
+func (p *Pool) Acquire(ctx context.Context, wait time.Duration, avoid func(addr string) bool) (*protocol.Conn, string, error) {
 	if p.closed.Load() {
-		return nil, ErrClosed
+		return nil, "", ErrClosed
 	}
 	n := len(p.hosts)
 	if n == 0 {
-		return nil, errors.New("cassandra: no hosts configured")
+		return nil, "", errors.New("cassandra: no hosts configured")
 	}
 	start := int(p.next.Add(1)-1) % n
-	var lastErr error
-	// Hosts by preference: up and in the local datacenter (or no local
-	// datacenter set), up with a datacenter not known yet, up elsewhere,
-	// then the hosts marked down.
-	for rank := 0; rank < 4; rank++ {
-		for i := 0; i < n; i++ {
-			h := p.hosts[(start+i)%n]
-			if p.rank(h) != rank {
-				continue
+	order := make([]*host, 0, 8)
+	// Hosts by preference: local (or no local datacenter set), datacenter
+	// not known yet, elsewhere; avoided ones after all of those.
+	for pass := 0; pass < 2; pass++ {
+		for rank := 0; rank < 3; rank++ {
+			for i := 0; i < n; i++ {
+				h := p.hosts[(start+i)%n]
+				if p.rank(h) == rank && (avoid != nil && avoid(h.addr)) == (pass == 1) {
+					order = append(order, h)
+				}
 			}
-			c, err := p.fromHost(ctx, h, not)
-			if err == nil {
-				return c, nil
-			}
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			lastErr = err
 		}
 	}
-	return nil, lastErr
+	// The first host with a live connection that has a free stream id;
+	// a host not connected yet is dialed when its turn comes (a host that
+	// is down is not: its reconnect runs in the background).
+	var errs []error
+	var tried []*host // dialed by this call: never twice
+	for _, h := range order {
+		if c := h.pick(true); c != nil {
+			return c, h.addr, nil
+		}
+		if !h.unconnected() {
+			continue
+		}
+		c, err := p.await(ctx, wait, h, false)
+		if c != nil || ctx.Err() != nil || isBudget(err) {
+			return c, h.addr, err
+		}
+		errs = append(errs, err)
+		tried = append(tried, h)
+	}
+	// Every connection is full: the least loaded one (the wait for a
+	// stream id is bounded by the request's budget).
+	for _, h := range order {
+		if c := h.pick(false); c != nil {
+			return c, h.addr, nil
+		}
+	}
+	// Every host is down: redial the one whose reconnect is due first, now.
+	if h := p.soonestDown(order); h != nil && !contains(tried, h) {
+		c, err := p.await(ctx, wait, h, true)
+		if c != nil || ctx.Err() != nil || isBudget(err) || len(errs) == 0 {
+			return c, h.addr, err
+		}
+		errs = append(errs, err)
+	}
+	return nil, "", noHostError(errs)
+}
+
+// await dials h (or joins its dial under way) and waits for it within the
+// budget.
+func (p *Pool) await(ctx context.Context, wait time.Duration, h *host, evenIfDown bool) (*protocol.Conn, error) {
+	done := h.dialNow(evenIfDown)
+	if done == nil {
+		if c := h.pick(false); c != nil {
+			return c, nil
+		}
+		return nil, h.downError()
+	}
+	var timeout <-chan time.Time
+	if wait > 0 {
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		timeout = t.C
+	}
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("cassandra: still connecting to %s when the context ended: %w", h.addr, ctx.Err())
+	case <-timeout:
+		return nil, &budgetError{fmt.Errorf("cassandra: still connecting to %s after %v (the request's timeout): %w", h.addr, wait, context.DeadlineExceeded)}
+	case <-p.ctx.Done():
+		return nil, ErrClosed
+	}
+	if c := h.pick(false); c != nil {
+		return c, nil
+	}
+	return nil, h.downError()
+}
+
+// budgetError is a wait that ran out of the request's budget.
+type budgetError struct{ error }
+
+func (e *budgetError) Unwrap() error { return e.error }
+
+func isBudget(err error) bool {
+	var b *budgetError
+	return errors.As(err, &b)
+}
+
+// noHostError is the error of an Acquire that reached no host: the one
+// dial error, or all of them.
+func noHostError(errs []error) error {
+	switch len(errs) {
+	case 0:
+		return errors.New("cassandra: no host could be reached")
+	case 1:
+		return errs[0]
+	}
+	return &hostsError{errs}
+}
+
+type hostsError struct{ errs []error }
+
+func (e *hostsError) Error() string {
+	var b strings.Builder
+	b.WriteString("cassandra: no host could be reached: ")
+	for i, err := range e.errs {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(strings.TrimPrefix(err.Error(), "cassandra: "))
+	}
+	return b.String()
+}
+
+func (e *hostsError) Unwrap() []error { return e.errs }
+
+func contains(hs []*host, h *host) bool {
+	for _, x := range hs {
+		if x == h {
+			return true
+		}
+	}
+	return false
+}
+
+// soonestDown returns the down host whose background reconnect is due
+// first.
+func (p *Pool) soonestDown(order []*host) *host {
+	var best *host
+	var due time.Time
+	for _, h := range order {
+		h.mu.Lock()
+		d, down := h.retryAt, h.down
+		h.mu.Unlock()
+		if down && (best == nil || d.Before(due)) {
+			best, due = h, d
+		}
+	}
+	return best
 }
 
 // SetLocalDC makes the pool prefer hosts whose datacenter (see SetHostDC)
@@ -117,33 +271,43 @@ func (p *Pool) SetLocalDC(dc string) { p.localDC = dc }
 // SetHostDC records the datacenter of the host at addr, as a connection to
 // it reported.
 func (p *Pool) SetHostDC(addr, dc string) {
-	for _, h := range p.hosts {
-		if h.addr == addr {
-			h.mu.Lock()
-			h.dc = dc
-			h.mu.Unlock()
-		}
+	if h := p.host(addr); h != nil {
+		h.mu.Lock()
+		h.dc = dc
+		h.mu.Unlock()
 	}
 }
 
 // HostDC returns the datacenter recorded for addr, or "".
 func (p *Pool) HostDC(addr string) string {
-	for _, h := range p.hosts {
-		if h.addr == addr {
-			h.mu.Lock()
-			defer h.mu.Unlock()
-			return h.dc
-		}
+	if h := p.host(addr); h != nil {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		return h.dc
 	}
 	return ""
+}
+
+// Down reports whether addr is a host of the pool that is down: it has no
+// open connection and its last dial failed.
+func (p *Pool) Down(addr string) bool {
+	h := p.host(addr)
+	return h != nil && h.isDown()
+}
+
+func (p *Pool) host(addr string) *host {
+	for _, h := range p.hosts {
+		if h.addr == addr {
+			return h
+		}
+	}
+	return nil
 }
 
 func (p *Pool) rank(h *host) int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	switch {
-	case time.Now().Before(h.downUntil):
-		return 3
 	case p.localDC == "" || h.dc == p.localDC:
 		return 0
 	case h.dc == "":
@@ -161,142 +325,17 @@ func (p *Pool) Close() error {
 	p.cancel()
 	var errs []error
 	for _, h := range p.hosts {
-		h.mu.Lock()
-		for _, s := range h.slots {
-			if s.conn != nil {
-				if err := s.conn.Close(); err != nil {
-					errs = append(errs, err)
-				}
-				s.conn = nil
-			}
-		}
-		h.mu.Unlock()
+		errs = append(errs, h.close()...)
 	}
 	return errors.Join(errs...)
 }
 
-// Open counts the connections currently open (for tests and stats).
+// Open counts the connections currently open (for tests and stats),
+// retired ones still draining included.
 func (p *Pool) Open() int {
 	n := 0
 	for _, h := range p.hosts {
-		h.mu.Lock()
-		for _, s := range h.slots {
-			if s.conn != nil && s.conn.Err() == nil {
-				n++
-			}
-		}
-		h.mu.Unlock()
+		n += h.open()
 	}
 	return n
-}
-
-type host struct {
-	addr string
-
-	mu        sync.Mutex
-	slots     []*slot
-	dc        string // datacenter, once a connection reported it
-	downUntil time.Time
-	lastErr   error
-}
-
-type slot struct {
-	conn    *protocol.Conn
-	dialing chan struct{} // non-nil while a dial for this slot runs
-	err     error         // the last dial error
-}
-
-const downFor = time.Second
-
-// fromHost returns the least loaded live connection of h. When a slot is
-// empty it starts a dial: a caller with no live connection to use waits for
-// it, others take the best live one meanwhile.
-func (p *Pool) fromHost(ctx context.Context, h *host, not *protocol.Conn) (*protocol.Conn, error) {
-	for {
-		h.mu.Lock()
-		if p.closed.Load() {
-			h.mu.Unlock()
-			return nil, ErrClosed
-		}
-		var best *protocol.Conn
-		bestLoad := 0
-		var empty *slot
-		var wait chan struct{}
-		for _, s := range h.slots {
-			if s.conn != nil && s.conn.Err() != nil {
-				go s.conn.Close()
-				s.conn = nil
-			}
-			switch {
-			case s.conn != nil:
-				if s.conn == not {
-					continue
-				}
-				if l := s.conn.InFlight(); best == nil || l < bestLoad {
-					best, bestLoad = s.conn, l
-				}
-			case s.dialing != nil:
-				wait = s.dialing
-			case empty == nil:
-				empty = s
-			}
-		}
-		if best != nil && (bestLoad == 0 || empty == nil) {
-			h.mu.Unlock()
-			return best, nil
-		}
-		if empty != nil {
-			ch := make(chan struct{})
-			empty.dialing = ch
-			wait = ch
-			go p.dialSlot(h, empty, ch)
-		}
-		h.mu.Unlock()
-		if best != nil {
-			return best, nil
-		}
-		if wait == nil {
-			// Only the excluded connection is live: use it.
-			if not != nil && not.Err() == nil {
-				return not, nil
-			}
-			return nil, fmt.Errorf("cassandra: no connection to %s", h.addr)
-		}
-		select {
-		case <-wait:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-		h.mu.Lock()
-		err := h.lastErr
-		down := time.Now().Before(h.downUntil)
-		h.mu.Unlock()
-		if down && err != nil {
-			return nil, err
-		}
-	}
-}
-
-func (p *Pool) dialSlot(h *host, s *slot, done chan struct{}) {
-	ctx := p.ctx
-	if p.connectTimeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, p.connectTimeout)
-		defer cancel()
-	}
-	c, err := p.dial(ctx, h.addr)
-	h.mu.Lock()
-	s.dialing = nil
-	if err != nil {
-		s.err = err
-		h.lastErr = fmt.Errorf("cassandra: connecting to %s: %w", h.addr, err)
-		h.downUntil = time.Now().Add(downFor)
-	} else if p.closed.Load() {
-		c.Close()
-	} else {
-		s.conn, s.err = c, nil
-		h.lastErr, h.downUntil = nil, time.Time{}
-	}
-	h.mu.Unlock()
-	close(done)
 }

@@ -47,7 +47,7 @@ func dialer(ctx context.Context, addr string) (*protocol.Conn, error) {
 
 func TestPoolDialsLazilyAndStaysBounded(t *testing.T) {
 	a, b := newHoldServer(t), newHoldServer(t)
-	p := New([]string{a.srv.Addr(), b.srv.Addr()}, 2, 5*time.Second, dialer)
+	p := New([]string{a.srv.Addr(), b.srv.Addr()}, dialer, Options{PerHost: 2, DialTimeout: 5 * time.Second})
 	defer p.Close()
 	ctx := context.Background()
 	if n := p.Open(); n != 0 {
@@ -56,7 +56,7 @@ func TestPoolDialsLazilyAndStaysBounded(t *testing.T) {
 	// Idle sockets are reused: one per host, hosts in round robin.
 	seen := map[*protocol.Conn]bool{}
 	for i := 0; i < 10; i++ {
-		c, err := p.Acquire(ctx)
+		c, err := acquire(p, ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -71,7 +71,7 @@ func TestPoolDialsLazilyAndStaysBounded(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c, err := p.Acquire(ctx)
+			c, err := acquire(p, ctx)
 			if err != nil {
 				t.Error(err)
 				return
@@ -99,10 +99,10 @@ func TestPoolDialsLazilyAndStaysBounded(t *testing.T) {
 func TestPoolReplacesBrokenSocket(t *testing.T) {
 	a := newHoldServer(t)
 	close(a.release)
-	p := New([]string{a.srv.Addr()}, 1, 5*time.Second, dialer)
+	p := New([]string{a.srv.Addr()}, dialer, Options{PerHost: 1, DialTimeout: 5 * time.Second})
 	defer p.Close()
 	ctx := context.Background()
-	c1, err := p.Acquire(ctx)
+	c1, err := acquire(p, ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func TestPoolReplacesBrokenSocket(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("client did not notice the closed socket")
 	}
-	c2, err := p.Acquire(ctx)
+	c2, err := acquire(p, ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,10 +134,10 @@ func TestPoolDownHostSkipped(t *testing.T) {
 	a := newHoldServer(t)
 	close(a.release)
 	dead := "127.0.0.1:1"
-	p := New([]string{dead, a.srv.Addr()}, 1, time.Second, dialer)
+	p := New([]string{dead, a.srv.Addr()}, dialer, Options{PerHost: 1, DialTimeout: time.Second})
 	defer p.Close()
 	for i := 0; i < 6; i++ {
-		c, err := p.Acquire(context.Background())
+		c, err := acquire(p, context.Background())
 		if err != nil {
 			t.Fatalf("acquire %d: %v", i, err)
 		}
@@ -149,8 +149,8 @@ func TestPoolDownHostSkipped(t *testing.T) {
 
 func TestPoolClose(t *testing.T) {
 	a := newHoldServer(t)
-	p := New([]string{a.srv.Addr()}, 1, time.Second, dialer)
-	c, err := p.Acquire(context.Background())
+	p := New([]string{a.srv.Addr()}, dialer, Options{PerHost: 1, DialTimeout: time.Second})
+	c, err := acquire(p, context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +158,7 @@ func TestPoolClose(t *testing.T) {
 	if c.Err() == nil {
 		t.Error("socket still open after Close")
 	}
-	if _, err := p.Acquire(context.Background()); !errors.Is(err, ErrClosed) {
+	if _, err := acquire(p, context.Background()); !errors.Is(err, ErrClosed) {
 		t.Errorf("Acquire after Close: %v", err)
 	}
 }
@@ -207,14 +207,14 @@ func TestPoolPrefersLocalDC(t *testing.T) {
 	for _, s := range []*holdServer{a, b, c} {
 		close(s.release)
 	}
-	p := New([]string{a.srv.Addr(), b.srv.Addr(), c.srv.Addr()}, 1, time.Second, dialer)
+	p := New([]string{a.srv.Addr(), b.srv.Addr(), c.srv.Addr()}, dialer, Options{PerHost: 1, DialTimeout: time.Second})
 	defer p.Close()
 	p.SetLocalDC("dc2")
 	p.SetHostDC(a.srv.Addr(), "dc1")
 	p.SetHostDC(b.srv.Addr(), "dc2")
 	// c's datacenter is unknown: it comes after b, before a.
 	for i := 0; i < 6; i++ {
-		conn, err := p.Acquire(context.Background())
+		conn, err := acquire(p, context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -225,4 +225,10 @@ func TestPoolPrefersLocalDC(t *testing.T) {
 	if p.HostDC(b.srv.Addr()) != "dc2" {
 		t.Error("HostDC")
 	}
+}
+
+// acquire is Acquire with no budget of its own and nothing avoided.
+func acquire(p *Pool, ctx context.Context) (*protocol.Conn, error) {
+	c, _, err := p.Acquire(ctx, 0, nil)
+	return c, err
 }
