@@ -90,10 +90,19 @@
 // Server errors are *Error values (errors.As), with the code (ErrCodeSyntax,
 // ErrCodeUnavailable, ...) and typed details (*Unavailable, *ReadTimeout,
 // *WriteTimeout...). A request whose socket closed before its answer fails
-// with an error wrapping ErrConnClosed: it may have been applied. Only
-// idempotent requests (Config.Idempotent or WithIdempotent) are retried,
-// Config.Retries times.
+// with an error wrapping ErrConnClosed; when it was sent and is not
+// idempotent it also matches ErrMaybeApplied: it may have been applied.
 //
-// Every request is bounded by its context; when the context has no
-// deadline, by Config.Timeout.
+// Every request, on every path, runs through one executor that retries by a
+// table modelled on the DataStax Java driver's DefaultRetryPolicy (README,
+// "Retries, timeouts and dead nodes"), at most Config.Retries times for
+// requests that may have reached the server. A SELECT is idempotent unless
+// WithIdempotent(false) says otherwise; writes only with Config.Idempotent
+// or WithIdempotent(true).
+//
+// Every request has one budget: its context's deadline and Config.Timeout,
+// the earlier of the two. It covers getting a socket, waiting for a stream
+// id, the round trip and every retry. Sockets that stop making progress are
+// closed (Config.HeartbeatTimeout) and idle ones send heartbeats
+// (Config.HeartbeatInterval).
 package cassandra

@@ -177,9 +177,11 @@ func WithTimestamp(t time.Time) QueryOption {
 	}}
 }
 
-// WithIdempotent says whether the statement may safely be sent again when
-// its connection is lost before the answer or the server times out; only
-// idempotent statements are retried (Config.Retries times).
+// WithIdempotent says whether the statement may safely be sent again after
+// it may have reached the server (its socket was lost before the answer,
+// or the server answered Overloaded or with a write timeout): see the retry
+// table in the README. Without it, a SELECT is idempotent and a write is as
+// Config.Idempotent says.
 func WithIdempotent(idempotent bool) QueryOption {
 	return QueryOption{fmt.Sprintf("cassandra.WithIdempotent(%t)", idempotent), func(o *queryOptions) {
 		o.idempotent, o.hasIdempotent = idempotent, true
