@@ -176,15 +176,16 @@ func (c *Connector) awaitSchemaAgreement(ctx context.Context, sock *protocol.Con
 	deadline := time.Now().Add(schemaAgreementTimeout)
 	_, port, _ := net.SplitHostPort(sock.RemoteAddr().String())
 	up := map[string]bool{} // peer address -> up, probed once per wait
-	for {
-		left := time.Until(deadline)
-		if left <= 0 {
-			break
-		}
-		ro := protocol.RequestOptions{Timeout: min(left, 2*time.Second)}
-		local, peers, err := schemaVersions(ctx, sock, ro)
+	parent := ctx
+	ctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	for time.Now().Before(deadline) {
+		local, peers, err := c.schemaVersions(ctx, sock)
 		if err != nil {
-			return // the socket or the context is gone: nothing to wait on
+			if parent.Err() == nil && ctx.Err() != nil {
+				break // the wait is over: warn
+			}
+			return // the cluster or the caller is gone: nothing to wait on
 		}
 		disagree := 0
 		for _, p := range peers {
@@ -205,7 +206,7 @@ func (c *Connector) awaitSchemaAgreement(ctx context.Context, sock *protocol.Con
 			return
 		}
 		select {
-		case <-ctx.Done():
+		case <-parent.Done():
 			return
 		case <-time.After(min(schemaAgreementInterval, time.Until(deadline))):
 		}
@@ -241,9 +242,9 @@ type peerVersion struct {
 }
 
 // schemaVersions returns the schema version of the node on sock and those
-// its peers report.
-func schemaVersions(ctx context.Context, sock *protocol.Conn, ro protocol.RequestOptions) (string, []peerVersion, error) {
-	rows, err := metadataRows(ctx, sock, ro, "SELECT schema_version FROM system.local")
+// its peers report, asked through the executor (on sock while it is open).
+func (c *Connector) schemaVersions(ctx context.Context, sock *protocol.Conn) (string, []peerVersion, error) {
+	rows, err := c.metadataRows(ctx, sock, "SELECT schema_version FROM system.local")
 	if err != nil {
 		return "", nil, err
 	}
@@ -251,7 +252,7 @@ func schemaVersions(ctx context.Context, sock *protocol.Conn, ro protocol.Reques
 		return "", nil, fmt.Errorf("cassandra: system.local has %d rows", len(rows))
 	}
 	local := string(rows[0][0])
-	rows, err = metadataRows(ctx, sock, ro, "SELECT peer, rpc_address, schema_version FROM system.peers")
+	rows, err = c.metadataRows(ctx, sock, "SELECT peer, rpc_address, schema_version FROM system.peers")
 	if err != nil {
 		return "", nil, err
 	}
@@ -271,23 +272,38 @@ func schemaVersions(ctx context.Context, sock *protocol.Conn, ro protocol.Reques
 	return local, peers, nil
 }
 
-// metadataRows runs a query of the driver's own on sock and returns its
-// cells (copied out of the frame).
-func metadataRows(ctx context.Context, sock *protocol.Conn, ro protocol.RequestOptions, q string) ([][][]byte, error) {
-	res, _, err := sock.QueryWith(ctx, &protocol.Query{Statement: q, Params: protocol.QueryParams{Consistency: protocol.One}}, ro)
-	if err != nil {
+// metadataRows runs a query of the driver's own through the executor,
+// on sock while it is open, and returns its cells.
+func (c *Connector) metadataRows(ctx context.Context, sock *protocol.Conn, q string) ([][][]byte, error) {
+	op := metadataOp{query: q}
+	if err := c.execute(ctx, &op, true, sock); err != nil {
 		return nil, err
 	}
-	if res.Kind != protocol.ResultRows {
-		return nil, fmt.Errorf("cassandra: %q answered with a %v result", q, res.Kind)
+	return op.rows, nil
+}
+
+// metadataOp is a query of the driver's own (system tables) as the
+// executor runs it.
+type metadataOp struct {
+	query string
+	rows  [][][]byte
+}
+
+func (op *metadataOp) attempt(ctx context.Context, sock *protocol.Conn, ro protocol.RequestOptions) error {
+	res, _, err := sock.QueryWith(ctx, &protocol.Query{Statement: op.query, Params: protocol.QueryParams{Consistency: protocol.One}}, ro)
+	if err != nil {
+		return err
 	}
-	var out [][][]byte
+	if res.Kind != protocol.ResultRows {
+		return fmt.Errorf("cassandra: %q answered with a %v result", op.query, res.Kind)
+	}
+	op.rows = op.rows[:0]
 	for {
 		cells, err := res.Rows.NextRow(nil)
 		if err != nil {
 			break
 		}
-		out = append(out, cells)
+		op.rows = append(op.rows, cells)
 	}
-	return out, nil
+	return nil
 }
