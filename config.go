@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/netip"
 	"os"
@@ -227,6 +228,11 @@ type Config struct {
 	// or when a write does not complete within it. 0 turns the watchdog
 	// off. Default 5s, well under Timeout.
 	HeartbeatTimeout time.Duration
+
+	// Logger, when set, receives the driver's rare events: a host going
+	// down or coming back up. Nothing is logged on a request's path. A DSN
+	// cannot express it: FormatDSN leaves it out. Default nil (no logging).
+	Logger *slog.Logger
 }
 
 // dialTimeout bounds each dial, which runs in the background: a request

@@ -68,9 +68,22 @@ func newConnector(cfg *Config) (*Connector, error) {
 		}
 		c.pool.SetHostDC(addr, dc)
 		return sock, nil
-	}, pool.Options{PerHost: cfg.ConnsPerHost, DialTimeout: cfg.dialTimeout()})
+	}, pool.Options{PerHost: cfg.ConnsPerHost, DialTimeout: cfg.dialTimeout(), OnHostState: c.logHostState})
 	c.pool.SetLocalDC(cfg.LocalDC)
 	return c, nil
+}
+
+// logHostState logs a host going down or coming back up.
+func (c *Connector) logHostState(addr string, up bool, err error) {
+	l := c.cfg.Logger
+	if l == nil {
+		return
+	}
+	if up {
+		l.Info("cassandra: host is up", "host", addr)
+		return
+	}
+	l.Warn("cassandra: host is down; reconnecting in the background", "host", addr, "error", err)
 }
 
 // dial opens one protocol connection to addr.
