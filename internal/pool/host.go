@@ -194,10 +194,10 @@ func (h *host) runDial(done chan struct{}) {
 	}
 	up, lastErr := !h.down, h.lastErr
 	h.mu.Unlock()
-	close(done)
 	if changed && p.opts.OnHostState != nil {
-		p.opts.OnHostState(h.addr, up, lastErr)
+		p.opts.OnHostState(h.addr, up, lastErr) // before waiters see the outcome
 	}
+	close(done)
 }
 
 // hasLiveConn reports whether a slot holds an open connection. h.mu is
