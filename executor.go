@@ -59,7 +59,7 @@ const maxNotSentAttempts = 8
 // Commit's BATCH, PREPARE, Ping and the driver's own metadata queries.
 func (c *Connector) execute(ctx context.Context, op operation, idempotent bool, pinned *protocol.Conn) error {
 	b := c.budgetOf(ctx)
-	var tried []string
+	var tried *hostList // the hosts to avoid; allocated on the first retry only
 	var avoid func(string) bool
 	var last *protocol.Conn
 	var lastAddr string
@@ -113,18 +113,26 @@ func (c *Connector) execute(ctx context.Context, op operation, idempotent bool, 
 		}
 		last, lastAddr, lastErr, same = sock, addr, err, d == retrySame
 		if d == retryNext {
-			tried = append(tried, addr)
-			avoid = func(a string) bool {
-				for _, t := range tried {
-					if t == a {
-						return true
-					}
-				}
-				return false
+			if tried == nil {
+				tried = new(hostList)
+				avoid = tried.has
 			}
+			tried.addrs = append(tried.addrs, addr)
 			pinned = nil
 		}
 	}
+}
+
+// hostList is the hosts a request already tried.
+type hostList struct{ addrs []string }
+
+func (l *hostList) has(addr string) bool {
+	for _, a := range l.addrs {
+		if a == addr {
+			return true
+		}
+	}
+	return false
 }
 
 // budgetSpent is the error of a request whose budget ran out between

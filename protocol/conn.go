@@ -364,7 +364,7 @@ func (c *Conn) roundTrip(ctx context.Context, req Request, o RequestOptions) (He
 	case <-ctx.Done():
 		stop = c.waitEndedError(ctx.Err())
 	case <-timeout:
-		stop = fmt.Errorf("cassandra: no response from %s within %v: %w", c.addr, o.Timeout, context.DeadlineExceeded)
+		stop = fmt.Errorf("cassandra: no response from %s within %v: %w", c.addr, roundDuration(o.Timeout), context.DeadlineExceeded)
 	}
 	if timeout != nil {
 		cl.disarm() // before giveUp: an abandoned call may go back to the pool at once
@@ -404,10 +404,19 @@ func (c *Conn) streamWaitError(err error, timeout time.Duration) error {
 		return c.closeErr
 	case errStreamsTimeout:
 		return fmt.Errorf("cassandra: no stream id free on %s within %v: %d requests in flight, %d of them abandoned after timeouts: %w",
-			c.addr, timeout, c.streams.inUse(), c.orphans.Load(), context.DeadlineExceeded)
+			c.addr, roundDuration(timeout), c.streams.inUse(), c.orphans.Load(), context.DeadlineExceeded)
 	}
 	return fmt.Errorf("cassandra: no stream id free on %s before the context ended: %d requests in flight, %d of them abandoned after timeouts: %w",
 		c.addr, c.streams.inUse(), c.orphans.Load(), err)
+}
+
+// roundDuration rounds a request's remaining budget for an error message:
+// "within 2s", not "within 1.999873s".
+func roundDuration(d time.Duration) time.Duration {
+	if d >= 10*time.Millisecond {
+		return d.Round(time.Millisecond)
+	}
+	return d
 }
 
 // waitEndedError says that the caller's context ended while the request
