@@ -200,6 +200,8 @@ type Config struct {
 	// otherwise, which allows them to be retried. Default false: a write
 	// that may have been applied is never sent twice.
 	Idempotent bool
+
+	tlsKey *secret // the PEM tlsConfig read from TLSKey, for scrubbing errors (redact.go)
 }
 
 // NewConfig returns a Config with every default set and no hosts.
@@ -346,7 +348,7 @@ func (c *Config) tlsConfig() (*tls.Config, error) {
 		tc.RootCAs = pool
 	}
 	if c.TLSCert != "" {
-		cert, err := tls.LoadX509KeyPair(c.TLSCert, c.TLSKey)
+		cert, err := c.loadKeyPair()
 		if err != nil {
 			return nil, fmt.Errorf("cassandra: loading tls_cert and tls_key: %w", err)
 		}

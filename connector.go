@@ -112,7 +112,7 @@ func (c *Connector) dial(ctx context.Context, addr string, tlsConf *tls.Config) 
 // request does, if none is open yet.
 func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	if c.closed.Load() {
-		return nil, pool.ErrClosed
+		return nil, c.scrub(pool.ErrClosed)
 	}
 	return &conn{c: c}, nil
 }

@@ -156,12 +156,12 @@ func (r *rows) Columns() []string {
 // next page when the current one is used up.
 func (r *rows) Next(dest []driver.Value) error {
 	if err := r.advance(); err != nil {
-		return err
+		return r.req.c.scrub(err)
 	}
 	for i, cell := range r.cells {
 		v, err := r.decodeCell(i, cell)
 		if err != nil {
-			return err
+			return r.req.c.scrub(err)
 		}
 		dest[i] = v
 	}

@@ -38,19 +38,19 @@ func (cn *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, 
 		return nil, driver.ErrBadConn
 	}
 	if sql.IsolationLevel(opts.Isolation) != sql.LevelDefault {
-		return nil, fmt.Errorf("cassandra: isolation level %v is not supported: a transaction is one BATCH, atomic but not isolated across partitions; use the default level", sql.IsolationLevel(opts.Isolation))
+		return nil, cn.c.scrub(fmt.Errorf("cassandra: isolation level %v is not supported: a transaction is one BATCH, atomic but not isolated across partitions; use the default level", sql.IsolationLevel(opts.Isolation)))
 	}
 	if opts.ReadOnly {
-		return nil, errors.New("cassandra: read-only transactions are not supported: a transaction is a BATCH of writes; run reads on the *sql.DB")
+		return nil, cn.c.scrub(errors.New("cassandra: read-only transactions are not supported: a transaction is a BATCH of writes; run reads on the *sql.DB"))
 	}
 	if cn.tx != nil {
-		return nil, errors.New("cassandra: a transaction is already open on this connection")
+		return nil, cn.c.scrub(errors.New("cassandra: a transaction is already open on this connection"))
 	}
 	o := cn.takeOptions(ctx)
 	switch o.batchType {
 	case LoggedBatch, UnloggedBatch, CounterBatch:
 	default:
-		return nil, fmt.Errorf("cassandra: bad batch type %v; accepted: LoggedBatch, UnloggedBatch, CounterBatch", o.batchType)
+		return nil, cn.c.scrub(fmt.Errorf("cassandra: bad batch type %v; accepted: LoggedBatch, UnloggedBatch, CounterBatch", o.batchType))
 	}
 	cn.tx = &batchTx{cn: cn, ctx: ctx, opts: o}
 	return cn.tx, nil
@@ -83,7 +83,7 @@ func (t *batchTx) queue(ctx context.Context, query string, ps *pool.Stmt, args [
 // returns a *NotAppliedError (errors.Is(err, ErrNotApplied)).
 func (t *batchTx) Commit() error {
 	if t.cn.tx != t {
-		return errors.New("cassandra: transaction already ended")
+		return t.cn.c.scrub(errors.New("cassandra: transaction already ended"))
 	}
 	t.cn.tx = nil
 	if len(t.children) == 0 {
@@ -110,13 +110,13 @@ func (t *batchTx) Commit() error {
 	defer cancel()
 	sock, err := c.pool.Acquire(ctx)
 	if err != nil {
-		return err
+		return c.scrub(err)
 	}
 	ro := protocol.RequestOptions{Tracing: t.opts.trace != nil}
 	f, err := c.do(ctx, sock, b, ro)
 	if isUnprepared(err) {
 		if err = t.reprepare(ctx, sock, err); err != nil {
-			return err
+			return c.scrub(err)
 		}
 		f, err = c.do(ctx, sock, b, ro)
 	}
@@ -127,9 +127,9 @@ func (t *batchTx) Commit() error {
 		*t.opts.warnings = append(*t.opts.warnings, f.Warnings...)
 	}
 	if err != nil {
-		return err
+		return c.scrub(err)
 	}
-	return notApplied(f)
+	return c.scrub(notApplied(f))
 }
 
 // reprepare prepares again, on sock, the statement the UNPREPARED error
