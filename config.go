@@ -350,7 +350,7 @@ func (c *Config) tlsConfig() (*tls.Config, error) {
 	if c.TLSCert != "" {
 		cert, err := c.loadKeyPair()
 		if err != nil {
-			return nil, fmt.Errorf("cassandra: loading tls_cert and tls_key: %w", err)
+			return nil, err
 		}
 		tc.Certificates = []tls.Certificate{cert}
 	}

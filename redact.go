@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"reflect"
@@ -55,17 +56,21 @@ type secret struct{ text *string }
 func (c *Config) loadKeyPair() (tls.Certificate, error) {
 	certPEM, err := os.ReadFile(c.TLSCert)
 	if err != nil {
-		return tls.Certificate{}, err
+		return tls.Certificate{}, fmt.Errorf("cassandra: reading tls_cert: %w", err)
 	}
 	keyPEM, err := os.ReadFile(c.TLSKey)
 	if err != nil {
-		return tls.Certificate{}, err
+		return tls.Certificate{}, fmt.Errorf("cassandra: reading tls_key: %w", err)
 	}
 	if b, _ := pem.Decode(keyPEM); b != nil {
 		text := string(keyPEM)
 		c.tlsKey = &secret{text: &text}
 	}
-	return tls.X509KeyPair(certPEM, keyPEM)
+	cert, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		return tls.Certificate{}, fmt.Errorf("cassandra: loading tls_cert and tls_key: %w", err)
+	}
+	return cert, nil
 }
 
 // scrub returns err with the Connector's secrets (see Config.secrets)
@@ -73,7 +78,7 @@ func (c *Config) loadKeyPair() (tls.Certificate, error) {
 // every error err wraps. An error that shows no secret is returned as it
 // is, so that io.EOF and driver.ErrBadConn stay themselves.
 func (c *Connector) scrub(err error) error {
-	if err == nil || err == io.EOF { // the end of every result: keep it cheap
+	if err == nil || err == io.EOF || c == nil || c.cfg == nil { // io.EOF ends every result: keep it cheap
 		return err
 	}
 	return redact(err, c.cfg.secrets())

@@ -254,7 +254,7 @@ func NewConn(ctx context.Context, nc net.Conn, addr string, v Version, opts Dial
 		q.Params.Consistency = One
 		if _, err := c.Do(ctx, q); err != nil {
 			c.Close()
-			return nil, fmt.Errorf("cassandra: selecting keyspace %q on %s: %w", opts.Keyspace, addr, err)
+			return nil, wrapf(err, "selecting keyspace %q on %s", opts.Keyspace, addr)
 		}
 	}
 	return c, nil
@@ -342,7 +342,7 @@ func (c *Conn) handshake(ctx context.Context, opts DialOptions) (err error) {
 	if comp != "" {
 		cp, err := NewCompressor(comp)
 		if err != nil {
-			return fmt.Errorf("cassandra: compression %q: %w", comp, err)
+			return wrapf(err, "compression %q", comp)
 		}
 		startup[StartupCompression] = comp
 		c.comp, c.compName = cp, comp
@@ -375,7 +375,7 @@ func (c *Conn) handshake(ctx context.Context, opts DialOptions) (err error) {
 	case *Authenticate:
 		return c.authenticate(m.Authenticator, opts.Authenticator)
 	case *Error:
-		return fmt.Errorf("cassandra: server %s rejected STARTUP: %w", c.addr, m)
+		return fmt.Errorf("%w (server %s rejected STARTUP)", m, c.addr)
 	}
 	return c.unexpected("STARTUP", h, msg)
 }
@@ -406,7 +406,7 @@ func (c *Conn) authenticate(class string, a Authenticator) error {
 	}
 	tok, ch, err := a.InitialResponse(class)
 	if err != nil {
-		return fmt.Errorf("cassandra: authenticator for %s (%s): %w", c.addr, class, err)
+		return wrapf(err, "authenticator for %s (%s)", c.addr, class)
 	}
 	for i := 0; ; i++ {
 		if i > 100 {
@@ -420,7 +420,7 @@ func (c *Conn) authenticate(class string, a Authenticator) error {
 		case *AuthSuccess:
 			if ch != nil {
 				if err := ch.Success(m.Token); err != nil {
-					return fmt.Errorf("cassandra: authentication with %s: %w", c.addr, err)
+					return wrapf(err, "authentication with %s", c.addr)
 				}
 			}
 			return nil
@@ -429,10 +429,10 @@ func (c *Conn) authenticate(class string, a Authenticator) error {
 				return fmt.Errorf("cassandra: server %s sent AUTH_CHALLENGE but the authenticator expects none", c.addr)
 			}
 			if tok, err = ch.Challenge(m.Token); err != nil {
-				return fmt.Errorf("cassandra: authentication with %s: %w", c.addr, err)
+				return wrapf(err, "authentication with %s", c.addr)
 			}
 		case *Error:
-			return fmt.Errorf("cassandra: authentication with %s (%s) failed: %w", c.addr, class, m)
+			return fmt.Errorf("%w (authentication with %s failed, %s)", m, c.addr, class)
 		default:
 			return c.unexpected("AUTH_RESPONSE", h, msg)
 		}
@@ -441,7 +441,7 @@ func (c *Conn) authenticate(class string, a Authenticator) error {
 
 func (c *Conn) unexpected(req string, h Header, msg Message) error {
 	if e, ok := msg.(*Error); ok {
-		return fmt.Errorf("cassandra: server %s answered %s with: %w", c.addr, req, e)
+		return fmt.Errorf("%w (server %s answered %s with it)", e, c.addr, req)
 	}
 	return fmt.Errorf("cassandra: server %s answered %s with an unexpected %v message", c.addr, req, h.Opcode)
 }
@@ -467,14 +467,14 @@ func (c *Conn) syncWrite(req Request) error {
 func (c *Conn) syncRead() (Header, Message, error) {
 	h, body, err := c.rd.next()
 	if err != nil {
-		return h, nil, fmt.Errorf("cassandra: reading handshake response from %s: %w", c.addr, err)
+		return h, nil, wrapf(err, "reading handshake response from %s", c.addr)
 	}
 	if h.Version != c.version {
 		return h, nil, fmt.Errorf("cassandra: server %s answered in %v on a %v connection", c.addr, h.Version, c.version)
 	}
 	f, err := DecodeResponse(h, body)
 	if err != nil {
-		return h, nil, fmt.Errorf("cassandra: decoding %v from %s: %w", h.Opcode, c.addr, err)
+		return h, nil, wrapf(err, "decoding %v from %s", h.Opcode, c.addr)
 	}
 	return h, f.Message, nil
 }
@@ -498,9 +498,9 @@ func (c *Conn) syncRoundTrip(req Request, first bool) (Header, Message, error) {
 		case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
 			// Some servers close the socket on a version they do not know.
 			return h, nil, &versionRejectedError{Tried: c.version,
-				Cause: fmt.Errorf("cassandra: server %s closed the connection after %v: %w", c.addr, req.Opcode(), err)}
+				Cause: wrapf(err, "server %s closed the connection after %v", c.addr, req.Opcode())}
 		}
-		return h, nil, fmt.Errorf("cassandra: reading handshake response from %s: %w", c.addr, err)
+		return h, nil, wrapf(err, "reading handshake response from %s", c.addr)
 	}
 	f, derr := DecodeResponse(h, body)
 	if derr == nil && isVersionRejection(c.version, h, f.Message) || derr != nil && h.Version != c.version {
@@ -511,7 +511,7 @@ func (c *Conn) syncRoundTrip(req Request, first bool) (Header, Message, error) {
 		return h, nil, &versionRejectedError{Tried: c.version, Server: h.Version, Cause: cause}
 	}
 	if derr != nil {
-		return h, nil, fmt.Errorf("cassandra: decoding %v from %s: %w", h.Opcode, c.addr, derr)
+		return h, nil, wrapf(derr, "decoding %v from %s", h.Opcode, c.addr)
 	}
 	if h.Version != c.version {
 		return h, nil, fmt.Errorf("cassandra: server %s answered in %v on a %v connection", c.addr, h.Version, c.version)
