@@ -33,9 +33,9 @@ func (c *Config) secrets() []string {
 		}
 	}
 	if c.tlsKey != nil {
-		pem := *c.tlsKey.text
-		s = append(s, strings.TrimSpace(pem))
-		for _, line := range strings.Split(pem, "\n") {
+		key := *c.tlsKey.text
+		s = append(s, strings.TrimSpace(key))
+		for _, line := range strings.Split(key, "\n") {
 			// Base64 lines of the key; the BEGIN and END lines are not secret.
 			if line = strings.TrimSpace(line); len(line) >= 16 && !strings.HasPrefix(line, "-----") {
 				s = append(s, line)
