@@ -44,7 +44,7 @@ func bind(ps *pool.Stmt, args []driver.NamedValue, vals []protocol.Value, buf []
 		var kind codec.Kind
 		buf, kind, err = ps.Encoders[i].Encode(buf, v)
 		if err != nil {
-			return nil, fmt.Errorf("cassandra: argument %d: %w", i+1, codec.WithColumn(err, ps.Bound[i].Name))
+			return nil, fmt.Errorf("%w (argument %d)", codec.WithColumn(err, ps.Bound[i].Name), i+1)
 		}
 		ends, kinds = append(ends, len(buf)), append(kinds, kind)
 	}

@@ -233,6 +233,8 @@ type Config struct {
 	// down or coming back up. Nothing is logged on a request's path. A DSN
 	// cannot express it: FormatDSN leaves it out. Default nil (no logging).
 	Logger *slog.Logger
+
+	tlsKey *secret // the PEM tlsConfig read from TLSKey, for scrubbing errors (redact.go)
 }
 
 // dialTimeout bounds each dial, which runs in the background: a request
@@ -400,9 +402,9 @@ func (c *Config) tlsConfig() (*tls.Config, error) {
 		tc.RootCAs = pool
 	}
 	if c.TLSCert != "" {
-		cert, err := tls.LoadX509KeyPair(c.TLSCert, c.TLSKey)
+		cert, err := c.loadKeyPair()
 		if err != nil {
-			return nil, fmt.Errorf("cassandra: loading tls_cert and tls_key: %w", err)
+			return nil, err
 		}
 		tc.Certificates = []tls.Certificate{cert}
 	}

@@ -82,11 +82,11 @@ func (cn *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, 
 		return nil, driver.ErrBadConn
 	}
 	if err := checkStatement(query); err != nil {
-		return nil, err
+		return nil, cn.c.scrub(err)
 	}
 	ps, err := cn.c.prepare(ctx, query)
 	if err != nil {
-		return nil, err
+		return nil, cn.c.scrub(err)
 	}
 	return &stmt{cn: cn, ps: ps}, nil
 }
@@ -99,12 +99,12 @@ func (cn *conn) Prepare(query string) (driver.Stmt, error) {
 // ExecContext runs a statement; in a transaction it queues it for the
 // BATCH sent at Commit.
 func (cn *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	return cn.exec(ctx, query, nil, args)
+	return cn.c.scrubResult(cn.exec(ctx, query, nil, args))
 }
 
 // QueryContext runs a query and returns its rows.
 func (cn *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	return cn.query(ctx, query, nil, args)
+	return cn.c.scrubRows(cn.query(ctx, query, nil, args))
 }
 
 func (cn *conn) exec(ctx context.Context, query string, ps *pool.Stmt, args []driver.NamedValue) (driver.Result, error) {
@@ -161,7 +161,7 @@ func (cn *conn) Ping(ctx context.Context) error {
 	if cn.closed {
 		return driver.ErrBadConn
 	}
-	return cn.c.execute(ctx, pingOp{cn.c}, true, nil)
+	return cn.c.scrub(cn.c.execute(ctx, pingOp{cn.c}, true, nil))
 }
 
 // pingOp is an OPTIONS as the executor runs it.

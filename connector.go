@@ -64,7 +64,7 @@ func newConnector(cfg *Config) (*Connector, error) {
 		dc, err := datacenter(ctx, sock)
 		if err != nil {
 			sock.Close()
-			return nil, fmt.Errorf("cassandra: reading the datacenter of %s (local_dc is set): %w", addr, err)
+			return nil, fmt.Errorf("cassandra: reading the datacenter of %s (local_dc is set): %w", addr, unprefixed(err))
 		}
 		c.pool.SetHostDC(addr, dc)
 		return sock, nil
@@ -128,7 +128,7 @@ func (c *Connector) dial(ctx context.Context, addr string, tlsConf *tls.Config) 
 // request does, if none is open yet.
 func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	if c.closed.Load() {
-		return nil, pool.ErrClosed
+		return nil, c.scrub(pool.ErrClosed)
 	}
 	return &conn{c: c}, nil
 }
@@ -161,8 +161,11 @@ func datacenter(ctx context.Context, sock *protocol.Conn) (string, error) {
 		return "", fmt.Errorf("cassandra: system.local answered with a %v result", res.Kind)
 	}
 	cells, err := res.Rows.NextRow(nil)
-	if err != nil || len(cells) != 1 {
-		return "", fmt.Errorf("cassandra: system.local has no data_center row (%v)", err)
+	if err != nil {
+		return "", fmt.Errorf("cassandra: system.local has no data_center row: %w", unprefixed(err))
+	}
+	if len(cells) != 1 {
+		return "", fmt.Errorf("cassandra: system.local answered %d columns for data_center", len(cells))
 	}
 	return codec.DecodeText(cells[0])
 }

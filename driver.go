@@ -28,7 +28,8 @@ func (Driver) OpenConnector(dsn string) (driver.Connector, error) {
 	if err != nil {
 		return nil, err
 	}
-	return NewConnector(cfg)
+	c, err := NewConnector(cfg)
+	return c, redact(err, cfg.secrets())
 }
 
 // Open opens a connection with its own Connector, closed with the

@@ -148,7 +148,31 @@ func parseDSNRest(c *Config, hosts, rest string, hide hider) error {
 func (c *Config) FormatDSN() string { return c.format(false) }
 
 // String returns the DSN of c with the password replaced by "***", for logs.
-func (c *Config) String() string { return c.format(true) }
+// It has a value receiver, as GoString and Format do, so that a Config, a
+// *Config and a struct embedding a Config all print this way with every
+// fmt verb: none shows the password or the TLS key (TLSConfig is left out).
+func (c Config) String() string { return c.format(true) }
+
+// GoString returns, for %#v, the DSN of c as String gives it, in a Go-like
+// form: cassandra.Config("cassandra://user:***@host:9042"), with ", TLSConfig"
+// after the DSN when TLSConfig is set.
+func (c Config) GoString() string {
+	s := "cassandra.Config(" + strconv.Quote(c.String())
+	if c.TLSConfig != nil {
+		s += ", TLSConfig"
+	}
+	return s + ")"
+}
+
+// Format makes every fmt verb print String (GoString for %#v), so that no
+// verb shows the fields one by one.
+func (c Config) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		fmt.Fprint(f, c.GoString())
+		return
+	}
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
+}
 
 func (c *Config) format(hidePassword bool) string {
 	var b strings.Builder

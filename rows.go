@@ -3,7 +3,6 @@ package cassandra
 import (
 	"context"
 	"database/sql/driver"
-	"fmt"
 	"io"
 	"reflect"
 
@@ -156,12 +155,12 @@ func (r *rows) Columns() []string {
 // next page when the current one is used up.
 func (r *rows) Next(dest []driver.Value) error {
 	if err := r.advance(); err != nil {
-		return err
+		return r.req.c.scrub(err)
 	}
 	for i, cell := range r.cells {
 		v, err := r.decodeCell(i, cell)
 		if err != nil {
-			return err
+			return r.req.c.scrub(err)
 		}
 		dest[i] = v
 	}
@@ -189,7 +188,9 @@ func (r *rows) advance() error {
 			return io.EOF
 		}
 		if err := r.nextPage(); err != nil {
-			return err
+			// Scrubbed here too: with Go 1.27 database/sql calls NextRow,
+			// not Next.
+			return r.req.c.scrub(err)
 		}
 	}
 }
@@ -198,7 +199,7 @@ func (r *rows) advance() error {
 func (r *rows) decodeCell(i int, cell []byte) (driver.Value, error) {
 	v, err := r.plan.decode[i](cell)
 	if err != nil {
-		return nil, fmt.Errorf("cassandra: %w", codec.WithColumn(err, r.plan.names[i]))
+		return nil, codec.WithColumn(err, r.plan.names[i])
 	}
 	return v, nil
 }

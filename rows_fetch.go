@@ -213,7 +213,7 @@ func (r *request) fetchOn(ctx context.Context, sock *protocol.Conn, pagingState 
 			}
 			p, perr := r.c.prepareOn(ctx, sock, r.stmt.Query, ro)
 			if perr != nil {
-				return nil, nil, fmt.Errorf("cassandra: preparing again after UNPREPARED: %w", perr)
+				return nil, nil, fmt.Errorf("cassandra: preparing again after UNPREPARED: %w", unprefixed(perr))
 			}
 			r.stmt.Update(p)
 		}

@@ -19,10 +19,10 @@ func (r *rows) NextResultSet() error {
 	}
 	res, cols, err := r.req.fetch(r.ctx, r.state)
 	if err != nil {
-		return err
+		return r.req.c.scrub(err)
 	}
 	if err := r.install(res, cols); err != nil {
-		return err
+		return r.req.c.scrub(err)
 	}
 	if r.state == nil && (r.cur == nil || r.cur.Remaining() == 0) {
 		return io.EOF

@@ -1,7 +1,6 @@
 package cassandra
 
 import (
-	"fmt"
 	"reflect"
 
 	"github.com/cqlsql/cassandra/codec"
@@ -47,7 +46,7 @@ func newResultPlan(cols []protocol.ColumnSpec) (*resultPlan, error) {
 		}
 		d, err := codec.NewDecoder(c.Type)
 		if err != nil {
-			return nil, fmt.Errorf("cassandra: column %s: %w", c.Name, err)
+			return nil, codec.WithColumn(err, c.Name)
 		}
 		p.decode[i], p.scanTypes[i] = d.Decode, d.ScanType()
 		if p.scanTypes[i] == nil {

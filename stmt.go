@@ -29,12 +29,12 @@ func (s *stmt) Close() error { return nil }
 
 // ExecContext executes the statement (queues it, in a transaction).
 func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
-	return s.cn.exec(ctx, s.ps.Query, s.ps, args)
+	return s.cn.c.scrubResult(s.cn.exec(ctx, s.ps.Query, s.ps, args))
 }
 
 // QueryContext executes the statement and returns its rows.
 func (s *stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
-	return s.cn.query(ctx, s.ps.Query, s.ps, args)
+	return s.cn.c.scrubRows(s.cn.query(ctx, s.ps.Query, s.ps, args))
 }
 
 // Exec is ExecContext with the background context.

@@ -38,19 +38,19 @@ func (cn *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, 
 		return nil, driver.ErrBadConn
 	}
 	if sql.IsolationLevel(opts.Isolation) != sql.LevelDefault {
-		return nil, fmt.Errorf("cassandra: isolation level %v is not supported: a transaction is one BATCH, atomic but not isolated across partitions; use the default level", sql.IsolationLevel(opts.Isolation))
+		return nil, cn.c.scrub(fmt.Errorf("cassandra: isolation level %v is not supported: a transaction is one BATCH, atomic but not isolated across partitions; use the default level", sql.IsolationLevel(opts.Isolation)))
 	}
 	if opts.ReadOnly {
-		return nil, errors.New("cassandra: read-only transactions are not supported: a transaction is a BATCH of writes; run reads on the *sql.DB")
+		return nil, cn.c.scrub(errors.New("cassandra: read-only transactions are not supported: a transaction is a BATCH of writes; run reads on the *sql.DB"))
 	}
 	if cn.tx != nil {
-		return nil, errors.New("cassandra: a transaction is already open on this connection")
+		return nil, cn.c.scrub(errors.New("cassandra: a transaction is already open on this connection"))
 	}
 	o := cn.takeOptions(ctx)
 	switch o.batchType {
 	case LoggedBatch, UnloggedBatch, CounterBatch:
 	default:
-		return nil, fmt.Errorf("cassandra: bad batch type %v; accepted: LoggedBatch, UnloggedBatch, CounterBatch", o.batchType)
+		return nil, cn.c.scrub(fmt.Errorf("cassandra: bad batch type %v; accepted: LoggedBatch, UnloggedBatch, CounterBatch", o.batchType))
 	}
 	cn.tx = &batchTx{cn: cn, ctx: ctx, opts: o}
 	return cn.tx, nil
@@ -83,7 +83,7 @@ func (t *batchTx) queue(ctx context.Context, query string, ps *pool.Stmt, args [
 // returns a *NotAppliedError (errors.Is(err, ErrNotApplied)).
 func (t *batchTx) Commit() error {
 	if t.cn.tx != t {
-		return errors.New("cassandra: transaction already ended")
+		return t.cn.c.scrub(errors.New("cassandra: transaction already ended"))
 	}
 	t.cn.tx = nil
 	if len(t.children) == 0 {
@@ -117,9 +117,9 @@ func (t *batchTx) Commit() error {
 		}
 	}
 	if err != nil {
-		return err
+		return c.scrub(err)
 	}
-	return notApplied(op.f)
+	return c.scrub(notApplied(op.f))
 }
 
 // idempotent reports whether the BATCH may be sent again after it may have
@@ -173,7 +173,7 @@ func (t *batchTx) reprepare(ctx context.Context, sock *protocol.Conn, uerr error
 		if !done[ps] {
 			p, err := t.cn.c.prepareOn(ctx, sock, ps.Query, protocol.RequestOptions{Timeout: ro.Timeout})
 			if err != nil {
-				return fmt.Errorf("cassandra: preparing again after UNPREPARED: %w", err)
+				return fmt.Errorf("cassandra: preparing again after UNPREPARED: %w", unprefixed(err))
 			}
 			ps.Update(p)
 			done[ps] = true
@@ -198,7 +198,7 @@ func notApplied(f *protocol.ResponseFrame) error {
 	for i, c := range cols {
 		d, err := codec.NewDecoder(c.Type)
 		if err != nil {
-			return fmt.Errorf("cassandra: column %s of the batch result: %w", c.Name, err)
+			return fmt.Errorf("cassandra: column %s of the batch result: %w", c.Name, unprefixed(err))
 		}
 		decs[i] = d
 	}
@@ -218,7 +218,7 @@ func notApplied(f *protocol.ResponseFrame) error {
 		for i, cell := range cells {
 			v, err := decs[i].Decode(cell)
 			if err != nil {
-				return fmt.Errorf("cassandra: %w", codec.WithColumn(err, cols[i].Name))
+				return codec.WithColumn(err, cols[i].Name)
 			}
 			row[cols[i].Name] = v
 		}

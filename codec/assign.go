@@ -407,7 +407,7 @@ func assignStruct(dv reflect.Value, src any, depth int) error {
 				continue
 			}
 			if err := assign(fv, v, depth+1); err != nil {
-				return fmt.Errorf("cassandra: UDT field %q: %w", f.name, err)
+				return fmt.Errorf("%w (UDT field %q)", err, f.name)
 			}
 		}
 		return nil
@@ -423,7 +423,7 @@ func assignStruct(dv reflect.Value, src any, depth int) error {
 				continue
 			}
 			if err := assign(fv, s[i], depth+1); err != nil {
-				return fmt.Errorf("cassandra: tuple component %d: %w", i, err)
+				return fmt.Errorf("%w (tuple component %d)", err, i)
 			}
 		}
 		return nil

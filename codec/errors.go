@@ -86,6 +86,9 @@ func WithColumn(err error, column string) error {
 		c.Column = column
 		return &c
 	}
+	if strings.HasPrefix(err.Error(), "cassandra: ") {
+		return fmt.Errorf("%w (column %q)", err, column)
+	}
 	return fmt.Errorf("cassandra: column %q: %w", column, err)
 }
 

@@ -272,7 +272,7 @@ func (c *Conn) DoWith(ctx context.Context, req Request, o RequestOptions) (*Resp
 func (c *Conn) decode(h Header, body []byte) (*ResponseFrame, error) {
 	f, err := decodeResponse(h, body)
 	if err != nil {
-		return nil, fmt.Errorf("cassandra: decoding %v response from %s: %w", h.Opcode, c.addr, err)
+		return nil, wrapf(err, "decoding %v response from %s", h.Opcode, c.addr)
 	}
 	if e, ok := f.Message.(*Error); ok {
 		return f, e
@@ -488,7 +488,7 @@ func (c *Conn) writeLoop() {
 			out, err = sw.appendSegments(segBuf[:0], buf)
 			segBuf = out
 			if err != nil {
-				c.fail(fmt.Errorf("%w: framing requests for %s: %v", ErrConnClosed, c.addr, err))
+				c.fail(fmt.Errorf("%w: framing requests for %s: %w", ErrConnClosed, c.addr, unprefixed(err)))
 				return
 			}
 		}
@@ -517,9 +517,9 @@ func (c *Conn) readLoop() {
 			if c.closing.Load() {
 				c.fail(c.closeErr)
 			} else if errors.Is(err, io.EOF) {
-				c.fail(fmt.Errorf("%w: server %s closed the connection: %w", ErrConnClosed, c.addr, err))
+				c.fail(fmt.Errorf("%w: server %s closed the connection: %w", ErrConnClosed, c.addr, unprefixed(err)))
 			} else {
-				c.fail(fmt.Errorf("%w: connection to %s lost while reading: %w", ErrConnClosed, c.addr, err))
+				c.fail(fmt.Errorf("%w: connection to %s lost while reading: %w", ErrConnClosed, c.addr, unprefixed(err)))
 			}
 			return
 		}

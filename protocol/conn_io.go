@@ -31,7 +31,7 @@ func appendRequestFrame(dst []byte, v Version, flags Flags, stream int16, req Re
 		// Compress into the free tail of dst, then move it in place.
 		out, err := comp.Compress(dst[len(dst):], body)
 		if err != nil {
-			return dst[:start], fmt.Errorf("cassandra: compressing %v: %w", req.Opcode(), err)
+			return dst[:start], wrapf(err, "compressing %v", req.Opcode())
 		}
 		dst = append(dst[:start+HeaderSize], out...)
 		dst[start+1] |= byte(FlagCompression)
@@ -71,7 +71,7 @@ func (r *frameReader) next() (Header, []byte, error) {
 	}
 	body, err := readN(r.br, h.Length)
 	if err != nil {
-		return h, nil, fmt.Errorf("cassandra: reading %d-byte %v body: %w", h.Length, h.Opcode, err)
+		return h, nil, wrapf(err, "reading %d-byte %v body", h.Length, h.Opcode)
 	}
 	if h.Flags&FlagCompression != 0 && h.Version < V5 {
 		if r.comp == nil {
@@ -79,7 +79,7 @@ func (r *frameReader) next() (Header, []byte, error) {
 		}
 		body, err = r.comp.Decompress(nil, body, r.maxBody)
 		if err != nil {
-			return h, nil, fmt.Errorf("cassandra: decompressing %v body: %w", h.Opcode, err)
+			return h, nil, wrapf(err, "decompressing %v body", h.Opcode)
 		}
 		h.Flags &^= FlagCompression
 		h.Length = len(body)

@@ -36,7 +36,7 @@ func (r *segmentReader) next() (Header, []byte, error) {
 		if len(r.cur) > 0 {
 			h, err := ParseHeader(r.cur, r.maxBody)
 			if err != nil {
-				return h, nil, fmt.Errorf("cassandra: envelope in a v5 segment: %w", err)
+				return h, nil, wrapf(err, "envelope in a v5 segment")
 			}
 			if len(r.cur)-HeaderSize < h.Length {
 				return h, nil, fmt.Errorf("cassandra: self-contained v5 segment ends inside a %v envelope (%d of %d body bytes)", h.Opcode, len(r.cur)-HeaderSize, h.Length)
@@ -82,7 +82,7 @@ func (r *segmentReader) reserve() error {
 	if len(r.split) >= HeaderSize {
 		h, err := ParseHeader(r.split, r.maxBody)
 		if err != nil {
-			return fmt.Errorf("cassandra: split envelope in v5 segments: %w", err)
+			return wrapf(err, "split envelope in v5 segments")
 		}
 		if total := HeaderSize + h.Length + SegmentTrailerSize; total <= splitPresize || total < n {
 			n = max(total, len(r.split)+SegmentTrailerSize)
@@ -101,7 +101,7 @@ func (r *segmentReader) splitDone() (h Header, body []byte, ok bool, err error) 
 		return h, nil, false, nil
 	}
 	if h, err = ParseHeader(r.split, r.maxBody); err != nil {
-		return h, nil, false, fmt.Errorf("cassandra: split envelope in v5 segments: %w", err)
+		return h, nil, false, wrapf(err, "split envelope in v5 segments")
 	}
 	total := HeaderSize + h.Length
 	switch {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -143,26 +144,109 @@ func dialVersion(ctx context.Context, addr string, v Version, opts DialOptions) 
 		tc.SetKeepAlive(true)
 		tc.SetKeepAlivePeriod(tcpKeepAlive)
 	}
+	var cc *clientCertSeen
 	if opts.TLS != nil {
-		cfg := opts.TLS
-		if cfg.ServerName == "" && !cfg.InsecureSkipVerify {
-			cfg = cfg.Clone()
-			if host, _, err := net.SplitHostPort(addr); err == nil {
-				cfg.ServerName = host
-			}
-		}
-		tc := tls.Client(nc, cfg)
-		if err := tc.HandshakeContext(ctx); err != nil {
+		var tc *tls.Conn
+		if tc, cc, err = tlsHandshake(ctx, nc, addr, opts.TLS); err != nil {
 			nc.Close()
-			return nil, fmt.Errorf("cassandra: TLS handshake with %s: %w", addr, err)
+			return nil, err
 		}
 		nc = tc
 	}
 	c, err := NewConn(ctx, nc, addr, v, opts)
 	if err != nil {
-		return nil, err
+		return nil, mismatchHint(err, opts.TLS != nil, cc)
 	}
 	return c, nil
+}
+
+// tlsHandshake runs the TLS handshake on nc, noting whether the server
+// asked for a client certificate. Its errors say what a failure most
+// likely means: a port that does not speak TLS, a certificate the server
+// wants.
+func tlsHandshake(ctx context.Context, nc net.Conn, addr string, cfg *tls.Config) (*tls.Conn, *clientCertSeen, error) {
+	cfg = cfg.Clone()
+	if cfg.ServerName == "" && !cfg.InsecureSkipVerify {
+		if host, _, err := net.SplitHostPort(addr); err == nil {
+			cfg.ServerName = host
+		}
+	}
+	cc := &clientCertSeen{pick: cfg.GetClientCertificate, certs: cfg.Certificates}
+	cfg.GetClientCertificate = cc.get
+	tc := tls.Client(nc, cfg)
+	err := tc.HandshakeContext(ctx)
+	if err == nil {
+		return tc, cc, nil
+	}
+	err = fmt.Errorf("cassandra: TLS handshake with %s: %w", addr, err)
+	var rh tls.RecordHeaderError
+	switch {
+	case errors.As(err, &rh):
+		err = fmt.Errorf("%w; the server does not offer TLS on this port: connect without TLS (tls=false) or to its TLS port", err)
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded):
+		err = fmt.Errorf("%w; no TLS answer from the server in time: it may not offer TLS on this port (tls=false)", err)
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET):
+		err = fmt.Errorf("%w; the server closed the connection during the TLS handshake: it may not offer TLS on this port (tls=false), or accept none of the TLS versions and ciphers offered", err)
+	default:
+		err = mismatchHint(err, true, cc)
+	}
+	return nil, cc, err
+}
+
+// clientCertSeen is a tls.Config.GetClientCertificate that notes whether
+// the server asked for a client certificate and whether one was sent,
+// choosing the certificate as crypto/tls does (or as pick does, when the
+// configuration had its own).
+type clientCertSeen struct {
+	pick         func(*tls.CertificateRequestInfo) (*tls.Certificate, error)
+	certs        []tls.Certificate
+	asked, given bool
+}
+
+func (s *clientCertSeen) get(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) {
+	s.asked = true
+	if s.pick != nil {
+		c, err := s.pick(cri)
+		s.given = err == nil && c != nil && len(c.Certificate) > 0
+		return c, err
+	}
+	for i := range s.certs {
+		if cri.SupportsCertificate(&s.certs[i]) == nil {
+			s.given = true
+			return &s.certs[i], nil
+		}
+	}
+	return new(tls.Certificate), nil // none fits: send none
+}
+
+// mismatchHint adds to err, an error of the handshake on a socket with TLS
+// or not, what client and server most likely disagree on.
+func mismatchHint(err error, withTLS bool, cc *clientCertSeen) error {
+	if withTLS {
+		if cc == nil || !cc.asked {
+			return err
+		}
+		if !cc.given && len(cc.certs) > 0 {
+			return fmt.Errorf("%w; the server asked for a client certificate from the CAs it trusts, and none of the certificates given is signed by one: no certificate was sent", err)
+		}
+		if !cc.given {
+			return fmt.Errorf("%w; the server asked for a client certificate and none was sent: it requires one, set tls_cert and tls_key (Config.TLSCert and TLSKey)", err)
+		}
+		var op *net.OpError
+		if errors.As(err, &op) && op.Op == "remote error" || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return fmt.Errorf("%w; the server asked for a client certificate and may have rejected the one sent: check that it is signed by a CA the server trusts", err)
+		}
+		return err
+	}
+	var uv *UnsupportedVersionError
+	switch {
+	case errors.As(err, &uv) && (uv.Version&0x7f == 0x15 || uv.Version&0x7f == 0x16):
+		// A TLS record (alert or handshake) where a frame was expected.
+		return fmt.Errorf("%w; the server answered in TLS: it requires TLS on this port, connect with tls=true", err)
+	case errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return fmt.Errorf("%w; the server closed the connection before answering: it probably requires TLS on this port (tls=true)", err)
+	}
+	return err
 }
 
 // NewConn runs the handshake of protocol version v on an open socket and
@@ -186,7 +270,7 @@ func NewConn(ctx context.Context, nc net.Conn, addr string, v Version, opts Dial
 		q.Params.Consistency = One
 		if _, err := c.Do(ctx, q); err != nil {
 			c.Close()
-			return nil, fmt.Errorf("cassandra: selecting keyspace %q on %s: %w", opts.Keyspace, addr, err)
+			return nil, wrapf(err, "selecting keyspace %q on %s", opts.Keyspace, addr)
 		}
 	}
 	return c, nil
@@ -256,7 +340,7 @@ func (c *Conn) handshake(ctx context.Context, opts DialOptions) (err error) {
 		}
 		if !stop() || ctx.Err() != nil {
 			if err != nil {
-				err = fmt.Errorf("cassandra: handshake with %s did not finish in time (%w): %w", c.addr, ctx.Err(), unprefixed(err))
+				err = fmt.Errorf("%w; the handshake with %s was cut short: %w", err, c.addr, ctx.Err())
 			} else {
 				err = fmt.Errorf("cassandra: handshake with %s: %w", c.addr, ctx.Err())
 			}
@@ -288,7 +372,7 @@ func (c *Conn) handshake(ctx context.Context, opts DialOptions) (err error) {
 	if comp != "" {
 		cp, err := NewCompressor(comp)
 		if err != nil {
-			return fmt.Errorf("cassandra: compression %q: %w", comp, err)
+			return wrapf(err, "compression %q", comp)
 		}
 		startup[StartupCompression] = comp
 		c.comp, c.compName = cp, comp
@@ -321,7 +405,7 @@ func (c *Conn) handshake(ctx context.Context, opts DialOptions) (err error) {
 	case *Authenticate:
 		return c.authenticate(m.Authenticator, opts.Authenticator)
 	case *Error:
-		return fmt.Errorf("cassandra: server %s rejected STARTUP: %w", c.addr, m)
+		return fmt.Errorf("%w (server %s rejected STARTUP)", m, c.addr)
 	}
 	return c.unexpected("STARTUP", h, msg)
 }
@@ -352,7 +436,7 @@ func (c *Conn) authenticate(class string, a Authenticator) error {
 	}
 	tok, ch, err := a.InitialResponse(class)
 	if err != nil {
-		return fmt.Errorf("cassandra: authenticator for %s (%s): %w", c.addr, class, err)
+		return wrapf(err, "authenticator for %s (%s)", c.addr, class)
 	}
 	for i := 0; ; i++ {
 		if i > 100 {
@@ -366,7 +450,7 @@ func (c *Conn) authenticate(class string, a Authenticator) error {
 		case *AuthSuccess:
 			if ch != nil {
 				if err := ch.Success(m.Token); err != nil {
-					return fmt.Errorf("cassandra: authentication with %s: %w", c.addr, err)
+					return wrapf(err, "authentication with %s", c.addr)
 				}
 			}
 			return nil
@@ -375,10 +459,10 @@ func (c *Conn) authenticate(class string, a Authenticator) error {
 				return fmt.Errorf("cassandra: server %s sent AUTH_CHALLENGE but the authenticator expects none", c.addr)
 			}
 			if tok, err = ch.Challenge(m.Token); err != nil {
-				return fmt.Errorf("cassandra: authentication with %s: %w", c.addr, err)
+				return wrapf(err, "authentication with %s", c.addr)
 			}
 		case *Error:
-			return fmt.Errorf("cassandra: authentication with %s (%s) failed: %w", c.addr, class, m)
+			return fmt.Errorf("%w (authentication with %s failed, %s)", m, c.addr, class)
 		default:
 			return c.unexpected("AUTH_RESPONSE", h, msg)
 		}
@@ -387,7 +471,7 @@ func (c *Conn) authenticate(class string, a Authenticator) error {
 
 func (c *Conn) unexpected(req string, h Header, msg Message) error {
 	if e, ok := msg.(*Error); ok {
-		return fmt.Errorf("cassandra: server %s answered %s with: %w", c.addr, req, e)
+		return fmt.Errorf("%w (server %s answered %s with it)", e, c.addr, req)
 	}
 	return fmt.Errorf("cassandra: server %s answered %s with an unexpected %v message", c.addr, req, h.Opcode)
 }
@@ -413,14 +497,14 @@ func (c *Conn) syncWrite(req Request) error {
 func (c *Conn) syncRead() (Header, Message, error) {
 	h, body, err := c.rd.next()
 	if err != nil {
-		return h, nil, fmt.Errorf("cassandra: reading handshake response from %s: %w", c.addr, err)
+		return h, nil, wrapf(err, "reading handshake response from %s", c.addr)
 	}
 	if h.Version != c.version {
 		return h, nil, fmt.Errorf("cassandra: server %s answered in %v on a %v connection", c.addr, h.Version, c.version)
 	}
 	f, err := DecodeResponse(h, body)
 	if err != nil {
-		return h, nil, fmt.Errorf("cassandra: decoding %v from %s: %w", h.Opcode, c.addr, err)
+		return h, nil, wrapf(err, "decoding %v from %s", h.Opcode, c.addr)
 	}
 	return h, f.Message, nil
 }
@@ -440,13 +524,13 @@ func (c *Conn) syncRoundTrip(req Request, first bool) (Header, Message, error) {
 		switch {
 		case errors.As(err, &uv):
 			return h, nil, &versionRejectedError{Tried: c.version, Server: uv.Version,
-				Cause: fmt.Errorf("cassandra: server %s answered in unsupported protocol %d: %w", c.addr, uint8(uv.Version), err)}
+				Cause: fmt.Errorf("%w, from server %s", err, c.addr)}
 		case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
 			// Some servers close the socket on a version they do not know.
 			return h, nil, &versionRejectedError{Tried: c.version,
-				Cause: fmt.Errorf("cassandra: server %s closed the connection after %v: %w", c.addr, req.Opcode(), err)}
+				Cause: wrapf(err, "server %s closed the connection after %v", c.addr, req.Opcode())}
 		}
-		return h, nil, fmt.Errorf("cassandra: reading handshake response from %s: %w", c.addr, err)
+		return h, nil, wrapf(err, "reading handshake response from %s", c.addr)
 	}
 	f, derr := DecodeResponse(h, body)
 	if derr == nil && isVersionRejection(c.version, h, f.Message) || derr != nil && h.Version != c.version {
@@ -457,7 +541,7 @@ func (c *Conn) syncRoundTrip(req Request, first bool) (Header, Message, error) {
 		return h, nil, &versionRejectedError{Tried: c.version, Server: h.Version, Cause: cause}
 	}
 	if derr != nil {
-		return h, nil, fmt.Errorf("cassandra: decoding %v from %s: %w", h.Opcode, c.addr, derr)
+		return h, nil, wrapf(derr, "decoding %v from %s", h.Opcode, c.addr)
 	}
 	if h.Version != c.version {
 		return h, nil, fmt.Errorf("cassandra: server %s answered in %v on a %v connection", c.addr, h.Version, c.version)

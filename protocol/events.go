@@ -15,7 +15,7 @@ func (c *Conn) Register(ctx context.Context, eventTypes ...string) error {
 	}
 	f, err := c.Do(ctx, &Register{EventTypes: eventTypes})
 	if err != nil {
-		return fmt.Errorf("cassandra: registering for %v: %w", eventTypes, err)
+		return wrapf(err, "registering for %v", eventTypes)
 	}
 	if _, ok := f.Message.(*Ready); !ok {
 		return fmt.Errorf("cassandra: server %s answered REGISTER with %v instead of READY", c.addr, f.Header.Opcode)

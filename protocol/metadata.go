@@ -143,7 +143,7 @@ func readColumnSpecs(r *Reader, cols []ColumnSpec, n int, global bool) ([]Column
 			return nil, err
 		}
 		if c.Type, err = r.ReadOption(); err != nil {
-			return nil, fmt.Errorf("column %q: %w", c.Name, err)
+			return nil, fmt.Errorf("%w (type of column %q)", err, c.Name)
 		}
 	}
 	return cols, nil

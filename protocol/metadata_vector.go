@@ -2,6 +2,7 @@ package protocol
 
 import (
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -183,7 +184,7 @@ func (p *classParser) ident() string {
 func (p *classParser) expect(c byte) error {
 	p.skipSpace()
 	if p.pos >= len(p.s) || p.s[p.pos] != c {
-		return fmt.Errorf("expected %q at %d", c, p.pos)
+		return fmt.Errorf("cassandra: vector type: expected %q at %d", c, p.pos)
 	}
 	p.pos++
 	return nil
@@ -200,13 +201,13 @@ func (p *classParser) peek() byte {
 // parse reads one class with its parameters.
 func (p *classParser) parse(depth int) (codec.Type, error) {
 	if depth >= MaxTypeDepth {
-		return codec.Type{}, fmt.Errorf("too deep")
+		return codec.Type{}, errors.New("cassandra: vector type: too deep")
 	}
 	start := p.skipSpace()
 	full := p.ident()
 	short := strings.TrimPrefix(full, marshalPrefix)
 	if full == "" {
-		return codec.Type{}, fmt.Errorf("empty class name at %d", start)
+		return codec.Type{}, fmt.Errorf("cassandra: vector type: empty class name at %d", start)
 	}
 	if p.peek() != '(' {
 		if id, ok := marshalClasses[short]; ok {
@@ -244,7 +245,7 @@ func (p *classParser) parse(depth int) (codec.Type, error) {
 		}
 		want := map[codec.TypeID]int{codec.TypeList: 1, codec.TypeSet: 1, codec.TypeMap: 2}[t.ID]
 		if want != 0 && len(t.Elems) != want {
-			return t, fmt.Errorf("%s with %d parameters", short, len(t.Elems))
+			return t, fmt.Errorf("cassandra: vector type: %s with %d parameters", short, len(t.Elems))
 		}
 		return t, nil
 	case "VectorType":
@@ -257,7 +258,7 @@ func (p *classParser) parse(depth int) (codec.Type, error) {
 		}
 		n, err := strconv.Atoi(p.ident())
 		if err != nil || n <= 0 {
-			return t, fmt.Errorf("bad vector dimension")
+			return t, errors.New("cassandra: vector type: bad dimension")
 		}
 		t = codec.Type{ID: codec.TypeVector, Elems: []codec.Type{e}, Dimension: n}
 		return t, p.expect(')')
@@ -302,7 +303,7 @@ func (p *classParser) parse(depth int) (codec.Type, error) {
 		p.pos++
 	}
 	if depthParen != 0 {
-		return t, fmt.Errorf("unbalanced parentheses")
+		return t, errors.New("cassandra: vector type: unbalanced parentheses")
 	}
 	return codec.Type{ID: codec.TypeCustom, Custom: p.s[start:p.pos]}, nil
 }

@@ -158,7 +158,7 @@ func (e *Error) Decode(body []byte, v Version) error {
 	e.Details = newErrorDetails(e.Code)
 	if e.Details != nil {
 		if err := e.Details.decode(&r, v); err != nil {
-			return fmt.Errorf("%v details: %w", e.Code, err)
+			return fmt.Errorf("%w (details of a %v error)", err, e.Code)
 		}
 	}
 	return nil

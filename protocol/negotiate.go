@@ -67,7 +67,8 @@ func (e *versionRejectedError) Error() string {
 		s += fmt.Sprintf(" (it answered in %v)", e.Server)
 	}
 	if e.Cause != nil {
-		s += ": " + e.Cause.Error()
+		// The cause is a cassandra error too: one prefix is enough.
+		s += ": " + strings.TrimPrefix(e.Cause.Error(), "cassandra: ")
 	}
 	return s
 }

@@ -55,7 +55,7 @@ func (a *EnvelopeAssembler) Next() (h Header, body []byte, ok bool, err error) {
 		return h, nil, false, nil
 	}
 	if h, err = ParseHeader(rest, a.MaxBodyLen); err != nil {
-		return h, nil, false, fmt.Errorf("envelope in v5 segment: %w", err)
+		return h, nil, false, fmt.Errorf("%w (envelope in a v5 segment)", err)
 	}
 	if len(rest)-HeaderSize < h.Length {
 		return h, nil, false, nil

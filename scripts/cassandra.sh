@@ -6,6 +6,7 @@
 #   scripts/cassandra.sh down     stop what this script started (by pid file only)
 #   scripts/cassandra.sh status   print each node's state; exit 1 if one is down
 #   scripts/cassandra.sh log [N]  tail node N's server log (default 1)
+#   scripts/cassandra.sh dir      print the run dir (its tls/ holds the certificates)
 #
 # Settings (environment):
 #   CASSANDRA_NODES=1..3     nodes on 127.0.0.1, 127.0.0.2, 127.0.0.3 (default 1)
@@ -13,6 +14,9 @@
 #   CASSANDRA_TLS=1          client TLS on the native port; certificates are made
 #                            at start in the run dir (ca.pem, client.pem, client.key)
 #   CASSANDRA_TLS_OPTIONAL=1 with TLS: accept TLS and plaintext on one port
+#   CASSANDRA_TLS_CLIENT_AUTH=1  with TLS: require a client certificate signed
+#                            by the run's CA (require_client_auth: true); the
+#                            client uses client.pem and client.key
 #   CASSANDRA_PORT=9042      native (CQL) port on every node's address
 #   CASSANDRA_STORAGE_PORT=7000  inter-node port; give each concurrent cluster its own
 #   CASSANDRA_HEAP=1G        heap per node (at most 1G is advised here)
@@ -29,6 +33,7 @@ NODES=${CASSANDRA_NODES:-1}
 AUTH=${CASSANDRA_AUTH:-0}
 TLS=${CASSANDRA_TLS:-0}
 TLS_OPTIONAL=${CASSANDRA_TLS_OPTIONAL:-0}
+TLS_CLIENT_AUTH=${CASSANDRA_TLS_CLIENT_AUTH:-0}
 HEAP=${CASSANDRA_HEAP:-1G}
 PORT=${CASSANDRA_PORT:-9042}
 STORAGE_PORT=${CASSANDRA_STORAGE_PORT:-7000}
@@ -37,11 +42,14 @@ PROFILE="n$NODES-p$PORT"
 [ "$AUTH" = 1 ] && PROFILE+="-auth"
 [ "$TLS" = 1 ] && PROFILE+="-tls"
 [ "$TLS_OPTIONAL" = 1 ] && PROFILE+="-opt"
+[ "$TLS_CLIENT_AUTH" = 1 ] && PROFILE+="-mtls"
 RUN=${CASSANDRA_RUN_DIR:-$CACHE/run-$PROFILE}
 START_TIMEOUT=${CASSANDRA_START_TIMEOUT:-240}
 VERSION=$(sed -n 's:.*<cassandra.version>\(.*\)</cassandra.version>.*:\1:p' "$HERE/pom.xml")
 LIB="$CACHE/lib-$VERSION"
-PING="$CACHE/bin/cqlping"
+# Built from this checkout, not shared through the jar cache: checkouts of
+# other branches may build a cqlping with other flags.
+PING="$ROOT/.cache/bin/cqlping"
 # Evenly spaced Murmur3 tokens, one per node, as ccm assigns them.
 TOKENS=(-9223372036854775808 -3074457345618258603 3074457345618258602)
 
@@ -49,6 +57,7 @@ say() { printf 'cassandra.sh: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
 
 case "$NODES" in 1 | 2 | 3) ;; *) die "CASSANDRA_NODES must be 1, 2 or 3, not '$NODES'" ;; esac
+[ "$TLS_CLIENT_AUTH" = 1 ] && [ "$TLS" != 1 ] && die "CASSANDRA_TLS_CLIENT_AUTH=1 needs CASSANDRA_TLS=1"
 
 node_dir() { echo "$RUN/node$1"; }
 node_addr() { echo "127.0.0.$1"; }
@@ -98,13 +107,16 @@ fetch_jars() {
 build_ping() {
 	# Rebuilt when its sources change; go build is a no-op otherwise.
 	mkdir -p "$(dirname "$PING")"
-	(cd "$ROOT" && go build -o "$PING" ./internal/cmd/cqlping) || die "could not build cqlping"
+	# Built aside and renamed: test.sh starts two nodes at once.
+	(cd "$ROOT" && go build -o "$PING.$$" ./internal/cmd/cqlping && mv -f "$PING.$$" "$PING") ||
+		{ rm -f "$PING.$$"; die "could not build cqlping"; }
 }
 
 ping_node() {
 	local args=(-addr "$(node_addr "$1"):$PORT" -timeout 5s)
 	[ "$AUTH" = 1 ] && args+=(-user cassandra)
 	[ "$TLS" = 1 ] && [ "$TLS_OPTIONAL" != 1 ] && args+=(-tls)
+	[ "$TLS_CLIENT_AUTH" = 1 ] && args+=(-cert "$RUN/tls/client.pem" -key "$RUN/tls/client.key")
 	CQLPING_PASSWORD=cassandra "$PING" "${args[@]}"
 }
 
@@ -181,7 +193,7 @@ client_encryption_options:
   keystore: $RUN/tls/server.p12
   keystore_password: cassandra
   store_type: PKCS12
-  require_client_auth: false
+  require_client_auth: $([ "$TLS_CLIENT_AUTH" = 1 ] && echo true || echo false)
   truststore: $RUN/tls/truststore.p12
   truststore_password: cassandra
 EOF
@@ -352,5 +364,6 @@ up) cmd_up ;;
 down) cmd_down ;;
 status) cmd_status ;;
 log) tail -50 "$(node_dir "${2:-1}")/logs/system.log" ;;
-*) die "usage: $0 up|down|status|log [N]" ;;
+dir) echo "$RUN" ;;
+*) die "usage: $0 up|down|status|log [N]|dir" ;;
 esac

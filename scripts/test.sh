@@ -8,34 +8,75 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 export CASSANDRA_TEST_REQUIRED=1
 
-echo "== go vet ./..."
-go vet ./...
-
-# A second node with PasswordAuthenticator and client TLS (TLS optional on
-# the port) for the authentication and TLS tests: testcluster.Secure.
-secure_started=0
+# Two more nodes for the authentication and TLS tests, started in the
+# background while go vet runs, and stopped at the end if this script
+# started them:
+#   secure: PasswordAuthenticator and client TLS, TLS optional on the port
+#           (testcluster.Secure: CASSANDRA_SECURE_HOSTS, CASSANDRA_SECURE_CA)
+#   mtls:   TLS only, with a client certificate required
+#           (testcluster.MutualTLS: CASSANDRA_MTLS_HOSTS, _CA, _CERT, _KEY)
 secure_env=(CASSANDRA_AUTH=1 CASSANDRA_TLS=1 CASSANDRA_TLS_OPTIONAL=1 CASSANDRA_PORT=9142
 	CASSANDRA_STORAGE_PORT=7100 CASSANDRA_HEAP=${CASSANDRA_SECURE_HEAP:-512M})
-if [ -z "${CASSANDRA_SECURE_HOSTS:-}" ]; then
+mtls_env=(CASSANDRA_TLS=1 CASSANDRA_TLS_CLIENT_AUTH=1 CASSANDRA_PORT=9152
+	CASSANDRA_STORAGE_PORT=7150 CASSANDRA_HEAP=${CASSANDRA_SECURE_HEAP:-512M})
+secure_started=0 mtls_started=0
+secure_pid='' mtls_pid=''
+tmp=$(mktemp -d)
+cleanup() {
+	# The background starts finish first: a node is never left half started.
+	wait 2>/dev/null || true
+	if [ "$secure_started" = 1 ]; then env "${secure_env[@]}" scripts/cassandra.sh down || true; fi
+	if [ "$mtls_started" = 1 ]; then env "${mtls_env[@]}" scripts/cassandra.sh down || true; fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# start_bg NAME ENV...: start that node in the background unless it runs.
+start_bg() {
+	local name=$1
+	shift
+	if env "$@" scripts/cassandra.sh status >/dev/null 2>&1; then
+		return 1
+	fi
+	echo "test.sh: starting the $name node in the background" >&2
+	env "$@" bash -c 'start=$SECONDS; scripts/cassandra.sh up && echo "test.sh: $0 node ready after $((SECONDS - start))s"' "$name" >"$tmp/$name.log" 2>&1 &
+}
+
+if [ -z "${CASSANDRA_SECURE_HOSTS:-}" ] || [ -z "${CASSANDRA_MTLS_HOSTS:-}" ]; then
 	if command -v java >/dev/null && command -v mvn >/dev/null; then
-		if ! env "${secure_env[@]}" scripts/cassandra.sh status >/dev/null 2>&1; then
-			env "${secure_env[@]}" scripts/cassandra.sh up
-			secure_started=1
+		if [ -z "${CASSANDRA_SECURE_HOSTS:-}" ]; then
+			if start_bg secure "${secure_env[@]}"; then secure_started=1 secure_pid=$!; fi
+			dir=$(env "${secure_env[@]}" scripts/cassandra.sh dir)
+			export CASSANDRA_SECURE_HOSTS=127.0.0.1:9142 CASSANDRA_SECURE_CA="$dir/tls/ca.pem"
 		fi
-		export CASSANDRA_SECURE_HOSTS=127.0.0.1:9142
-		export CASSANDRA_SECURE_CA="$ROOT/.cache/cassandra/run-n1-p9142-auth-tls-opt/tls/ca.pem"
+		if [ -z "${CASSANDRA_MTLS_HOSTS:-}" ]; then
+			if start_bg mtls "${mtls_env[@]}"; then mtls_started=1 mtls_pid=$!; fi
+			dir=$(env "${mtls_env[@]}" scripts/cassandra.sh dir)
+			export CASSANDRA_MTLS_HOSTS=127.0.0.1:9152 CASSANDRA_MTLS_CA="$dir/tls/ca.pem"
+			export CASSANDRA_MTLS_CERT="$dir/tls/client.pem" CASSANDRA_MTLS_KEY="$dir/tls/client.key"
+		fi
 	else
+		# In CI the tests fail instead (testcluster.Secure, MutualTLS).
 		echo "test.sh: no JDK and Maven here; the password/TLS tests will skip" >&2
 		export CASSANDRA_SECURE_SKIP=1
 	fi
 fi
 
-log=$(mktemp)
-cleanup() {
-	rm -f "$log"
-	if [ "$secure_started" = 1 ]; then env "${secure_env[@]}" scripts/cassandra.sh down || true; fi
-}
-trap cleanup EXIT
+echo "== go vet ./..."
+go vet ./...
+
+for name in secure mtls; do
+	pid_var=${name}_pid
+	[ -n "${!pid_var}" ] || continue
+	if ! wait "${!pid_var}"; then
+		cat "$tmp/$name.log" >&2
+		echo "test.sh: the $name node did not start" >&2
+		exit 1
+	fi
+	grep 'test.sh:' "$tmp/$name.log" >&2 || true
+done
+
+log=$tmp/test.log
 echo "== $*"
 set +e
 scripts/with-cassandra.sh "$@" 2>&1 | tee "$log" | grep -vE '^(=== (RUN|PAUSE|CONT)|    --- PASS|--- PASS)'

@@ -163,7 +163,7 @@ func (h *host) runDial(done chan struct{}) {
 	var changed bool
 	switch {
 	case err != nil:
-		h.lastErr = fmt.Errorf("cassandra: connecting to %s: %w", h.addr, err)
+		h.lastErr = err // the dial errors name the host
 		if !h.hasLiveConn() {
 			changed = !h.down
 			h.down = true

@@ -25,25 +25,63 @@ type SecureNode struct {
 
 // Secure returns the password/TLS test node. It skips (or, when Required,
 // fails) when none was provided; CASSANDRA_SECURE_SKIP=1 says the machine
-// cannot start one (no JDK) and always skips, visibly.
+// cannot start one (no JDK) and skips, visibly, except in CI, where it fails.
 func Secure(t testing.TB) SecureNode {
 	t.Helper()
-	if os.Getenv("CASSANDRA_SECURE_SKIP") == "1" {
-		t.Skip("no password/TLS node on this machine (CASSANDRA_SECURE_SKIP=1)")
-	}
-	addr := strings.TrimSpace(os.Getenv("CASSANDRA_SECURE_HOSTS"))
-	if addr == "" {
-		if Required() {
-			t.Fatal("test needs the password/TLS node and CASSANDRA_SECURE_HOSTS is unset; run tests with `make test`")
-		}
-		t.Skip("no password/TLS node: set CASSANDRA_SECURE_HOSTS (make test does)")
-	}
-	addr = strings.Split(addr, ",")[0]
+	addr := secureAddr(t, "CASSANDRA_SECURE_HOSTS", "password/TLS")
 	user, pass := os.Getenv("CASSANDRA_SECURE_USER"), os.Getenv("CASSANDRA_SECURE_PASSWORD")
 	if user == "" {
 		user, pass = "cassandra", "cassandra"
 	}
 	return SecureNode{Addr: addr, Username: user, Password: pass, CAFile: os.Getenv("CASSANDRA_SECURE_CA")}
+}
+
+// MutualTLSNode is a node whose native port takes TLS only and requires a
+// client certificate signed by the CA in CAFile (scripts/cassandra.sh with
+// CASSANDRA_TLS=1 CASSANDRA_TLS_CLIENT_AUTH=1, no password). scripts/test.sh
+// starts one on 127.0.0.1:9152 and exports CASSANDRA_MTLS_HOSTS,
+// CASSANDRA_MTLS_CA, CASSANDRA_MTLS_CERT and CASSANDRA_MTLS_KEY.
+type MutualTLSNode struct {
+	Addr     string
+	CAFile   string // PEM of the CA that signed the server and client certificates
+	CertFile string // PEM client certificate
+	KeyFile  string // PEM private key of CertFile
+}
+
+// MutualTLS returns the mutual-TLS test node; it skips or fails as Secure
+// does.
+func MutualTLS(t testing.TB) MutualTLSNode {
+	t.Helper()
+	n := MutualTLSNode{
+		Addr:     secureAddr(t, "CASSANDRA_MTLS_HOSTS", "mutual-TLS"),
+		CAFile:   os.Getenv("CASSANDRA_MTLS_CA"),
+		CertFile: os.Getenv("CASSANDRA_MTLS_CERT"),
+		KeyFile:  os.Getenv("CASSANDRA_MTLS_KEY"),
+	}
+	if n.CAFile == "" || n.CertFile == "" || n.KeyFile == "" {
+		t.Fatal("CASSANDRA_MTLS_HOSTS is set but not all of CASSANDRA_MTLS_CA, CASSANDRA_MTLS_CERT and CASSANDRA_MTLS_KEY")
+	}
+	return n
+}
+
+// secureAddr returns the first address in the environment variable hosts,
+// or skips the test (fails it when Required) as Secure documents.
+func secureAddr(t testing.TB, hosts, what string) string {
+	t.Helper()
+	if os.Getenv("CASSANDRA_SECURE_SKIP") == "1" {
+		if inCI() {
+			t.Fatalf("CASSANDRA_SECURE_SKIP=1 in CI: the %s tests must run there; give the machine a JDK 17 and Maven", what)
+		}
+		t.Skipf("no %s node on this machine (CASSANDRA_SECURE_SKIP=1)", what)
+	}
+	addr := strings.TrimSpace(os.Getenv(hosts))
+	if addr == "" {
+		if Required() {
+			t.Fatalf("test needs the %s node and %s is unset; run tests with `make test`", what, hosts)
+		}
+		t.Skipf("no %s node: set %s (make test does)", what, hosts)
+	}
+	return strings.Split(addr, ",")[0]
 }
 
 // TLSConfig returns a client configuration that verifies the node's

@@ -18,11 +18,21 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:9042", "host:port of the node")
 	user := flag.String("user", "", "username for PasswordAuthenticator")
 	useTLS := flag.Bool("tls", false, "connect with TLS (certificate not verified: the test CA is self-made)")
+	cert := flag.String("cert", "", "PEM client certificate, for nodes that require one (with -tls and -key)")
+	key := flag.String("key", "", "PEM private key of -cert")
 	timeout := flag.Duration("timeout", 5*time.Second, "time allowed for the exchange")
 	flag.Parse()
 	var tc *tls.Config
 	if *useTLS {
 		tc = &tls.Config{InsecureSkipVerify: true}
+		if *cert != "" {
+			pair, err := tls.LoadX509KeyPair(*cert, *key)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "cqlping:", err)
+				os.Exit(2)
+			}
+			tc.Certificates = []tls.Certificate{pair}
+		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
