@@ -19,14 +19,22 @@ secure_env=(CASSANDRA_AUTH=1 CASSANDRA_TLS=1 CASSANDRA_TLS_OPTIONAL=1 CASSANDRA_
 	CASSANDRA_STORAGE_PORT=7100 CASSANDRA_HEAP=${CASSANDRA_SECURE_HEAP:-512M})
 mtls_env=(CASSANDRA_TLS=1 CASSANDRA_TLS_CLIENT_AUTH=1 CASSANDRA_PORT=9152
 	CASSANDRA_STORAGE_PORT=7150 CASSANDRA_HEAP=${CASSANDRA_SECURE_HEAP:-512M})
-secure_started=0 mtls_started=0
-secure_pid='' mtls_pid=''
+#   stall:  a plain node that TestIntegrationStalledNode stops with SIGSTOP
+#           (it would start the node itself; started here, it overlaps the rest)
+#   main:   the plain node on 127.0.0.1:9042, when nothing provides one
+#           (scripts/with-cassandra.sh would start it, after the others)
+stall_env=(CASSANDRA_PORT=9242 CASSANDRA_STORAGE_PORT=7200 CASSANDRA_HEAP=512M)
+main_env=(CASSANDRA_PORT=9042)
+secure_started=0 mtls_started=0 stall_started=0 main_started=0
+secure_pid='' mtls_pid='' stall_pid='' main_pid=''
 tmp=$(mktemp -d)
 cleanup() {
 	# The background starts finish first: a node is never left half started.
 	wait 2>/dev/null || true
 	if [ "$secure_started" = 1 ]; then env "${secure_env[@]}" scripts/cassandra.sh down || true; fi
 	if [ "$mtls_started" = 1 ]; then env "${mtls_env[@]}" scripts/cassandra.sh down || true; fi
+	if [ "$stall_started" = 1 ]; then env "${stall_env[@]}" scripts/cassandra.sh down || true; fi
+	if [ "$main_started" = 1 ]; then env "${main_env[@]}" scripts/cassandra.sh down || true; fi
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -62,10 +70,18 @@ if [ -z "${CASSANDRA_SECURE_HOSTS:-}" ] || [ -z "${CASSANDRA_MTLS_HOSTS:-}" ]; t
 	fi
 fi
 
+if command -v java >/dev/null && command -v mvn >/dev/null; then
+	if start_bg stall "${stall_env[@]}"; then stall_started=1 stall_pid=$!; fi
+	if [ -z "${CASSANDRA_HOSTS:-}" ] && ! (exec 3<>/dev/tcp/127.0.0.1/9042) 2>/dev/null &&
+		! { [ "${CASSANDRA_USE_DOCKER:-1}" = 1 ] && command -v docker >/dev/null && docker info >/dev/null 2>&1; }; then
+		if start_bg main "${main_env[@]}"; then main_started=1 main_pid=$!; fi
+	fi
+fi
+
 echo "== go vet ./..."
 go vet ./...
 
-for name in secure mtls; do
+for name in secure mtls stall main; do
 	pid_var=${name}_pid
 	[ -n "${!pid_var}" ] || continue
 	if ! wait "${!pid_var}"; then
