@@ -1,9 +1,6 @@
 package cluster
 
-import (
-	"encoding/binary"
-	"fmt"
-)
+import "fmt"
 
 // ReplicaMap gives the replicas of any token under one replication setting.
 // Ring positions with the same replicas share one set, so its size is one
@@ -42,30 +39,15 @@ func NewReplicaMap(r *Ring, repl Replication) (*ReplicaMap, error) {
 	}
 
 	var (
-		ids     []int32
-		key     []byte
-		offsets []int // sets[i] is flat[offsets[i]:offsets[i+1]]
-		flat    []*Host
-		intern  = make(map[string]uint32)
+		ids []int32
+		in  = newInterner(r)
 	)
 	for i := range r.tokens {
 		ids = p.appendReplicas(ids[:0], i)
-		key = key[:0]
-		for _, h := range ids {
-			key = binary.LittleEndian.AppendUint32(key, uint32(h))
-		}
-		set, ok := intern[string(key)]
-		if !ok {
-			set = uint32(len(offsets))
-			intern[string(key)] = set
-			offsets = append(offsets, len(flat))
-			for _, h := range ids {
-				flat = append(flat, &r.hosts[h])
-			}
-		}
-		m.setOf[i] = set
+		m.setOf[i] = in.intern(hashIDs(ids), ids)
 	}
-	offsets = append(offsets, len(flat))
+	offsets := append(in.offsets, len(in.flat))
+	flat := in.flat
 	m.sets = make([][]*Host, len(offsets)-1)
 	for i := range m.sets {
 		// A capped slice: a caller's append copies instead of writing

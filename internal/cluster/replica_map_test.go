@@ -143,3 +143,20 @@ func BenchmarkReplicas(b *testing.B) {
 		m.Replicas(tokens[i&1023])
 	}
 }
+
+// TestInternerCollisions forces every set onto one hash: sets still come
+// apart by their hosts.
+func TestInternerCollisions(t *testing.T) {
+	r := testRing(t, testHost(1, "d", "r", 1), testHost(2, "d", "r", 2), testHost(3, "d", "r", 3))
+	in := newInterner(r)
+	sets := [][]int32{{0, 1}, {1, 0}, {2}, {0, 1, 2}, {}, {0, 1}, {2}, {1, 0}, {}}
+	want := []uint32{0, 1, 2, 3, 4, 0, 2, 1, 4}
+	for i, ids := range sets {
+		if got := in.intern(42, ids); got != want[i] {
+			t.Errorf("intern(%v) = %d, want %d", ids, got, want[i])
+		}
+	}
+	if len(in.offsets) != 5 || len(in.flat) != 8 {
+		t.Errorf("%d sets holding %d hosts, want 5 holding 8", len(in.offsets), len(in.flat))
+	}
+}
