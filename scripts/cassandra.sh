@@ -9,7 +9,12 @@
 #   scripts/cassandra.sh dir      print the run dir (its tls/ holds the certificates)
 #
 # Settings (environment):
-#   CASSANDRA_NODES=1..3     nodes on 127.0.0.1, 127.0.0.2, 127.0.0.3 (default 1)
+#   CASSANDRA_NODES=1..4     nodes on 127.0.0.1 to 127.0.0.4 (default 1)
+#   CASSANDRA_NUM_TOKENS=N   vnodes per node (default 1 for one node, with evenly
+#                            spaced tokens; 16, Cassandra 5.0's default, for more)
+#   CASSANDRA_DCS=1|2        datacenters: with 2, the first half of the nodes (rounded
+#                            up) are in dc1, the rest in dc2; racks rack1, rack2
+#                            alternate within each (GossipingPropertyFileSnitch)
 #   CASSANDRA_AUTH=1         PasswordAuthenticator (login cassandra/cassandra)
 #   CASSANDRA_TLS=1          client TLS on the native port; certificates are made
 #                            at start in the run dir (ca.pem, client.pem, client.key)
@@ -30,6 +35,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 HERE="$ROOT/scripts/cassandra"
 NODES=${CASSANDRA_NODES:-1}
+DCS=${CASSANDRA_DCS:-1}
+if [ "$NODES" = 1 ]; then NUM_TOKENS=${CASSANDRA_NUM_TOKENS:-1}; else NUM_TOKENS=${CASSANDRA_NUM_TOKENS:-16}; fi
 AUTH=${CASSANDRA_AUTH:-0}
 TLS=${CASSANDRA_TLS:-0}
 TLS_OPTIONAL=${CASSANDRA_TLS_OPTIONAL:-0}
@@ -43,6 +50,9 @@ PROFILE="n$NODES-p$PORT"
 [ "$TLS" = 1 ] && PROFILE+="-tls"
 [ "$TLS_OPTIONAL" = 1 ] && PROFILE+="-opt"
 [ "$TLS_CLIENT_AUTH" = 1 ] && PROFILE+="-mtls"
+[ "$DCS" != 1 ] && PROFILE+="-dc$DCS"
+[ "$NUM_TOKENS" != 1 ] && [ "$NODES" != 1 ] && [ "$NUM_TOKENS" != 16 ] && PROFILE+="-t$NUM_TOKENS"
+[ "$NUM_TOKENS" != 1 ] && [ "$NODES" = 1 ] && PROFILE+="-t$NUM_TOKENS"
 RUN=${CASSANDRA_RUN_DIR:-$CACHE/run-$PROFILE}
 START_TIMEOUT=${CASSANDRA_START_TIMEOUT:-240}
 VERSION=$(sed -n 's:.*<cassandra.version>\(.*\)</cassandra.version>.*:\1:p' "$HERE/pom.xml")
@@ -50,16 +60,31 @@ LIB="$CACHE/lib-$VERSION"
 # Built from this checkout, not shared through the jar cache: checkouts of
 # other branches may build a cqlping with other flags.
 PING="$ROOT/.cache/bin/cqlping"
-# Evenly spaced Murmur3 tokens, one per node, as ccm assigns them.
-TOKENS=(-9223372036854775808 -3074457345618258603 3074457345618258602)
+# With one token per node: evenly spaced Murmur3 tokens, as ccm assigns them.
+case "$NODES" in
+4) TOKENS=(-9223372036854775808 -4611686018427387904 0 4611686018427387904) ;;
+*) TOKENS=(-9223372036854775808 -3074457345618258603 3074457345618258602) ;;
+esac
 
 say() { printf 'cassandra.sh: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
 
-case "$NODES" in 1 | 2 | 3) ;; *) die "CASSANDRA_NODES must be 1, 2 or 3, not '$NODES'" ;; esac
+case "$NODES" in 1 | 2 | 3 | 4) ;; *) die "CASSANDRA_NODES must be 1 to 4, not '$NODES'" ;; esac
+case "$DCS" in 1 | 2) ;; *) die "CASSANDRA_DCS must be 1 or 2, not '$DCS'" ;; esac
+case "$NUM_TOKENS" in '' | *[!0-9]*) die "CASSANDRA_NUM_TOKENS must be a number, not '$NUM_TOKENS'" ;; esac
+[ "$NUM_TOKENS" -ge 1 ] && [ "$NUM_TOKENS" -le 256 ] || die "CASSANDRA_NUM_TOKENS must be 1 to 256, not $NUM_TOKENS"
 [ "$TLS_CLIENT_AUTH" = 1 ] && [ "$TLS" != 1 ] && die "CASSANDRA_TLS_CLIENT_AUTH=1 needs CASSANDRA_TLS=1"
 
 node_dir() { echo "$RUN/node$1"; }
+# node_dc N and node_rack N: where node N is, with CASSANDRA_DCS.
+node_dc() {
+	if [ "$DCS" = 2 ] && [ "$1" -gt $(((NODES + 1) / 2)) ]; then echo dc2; else echo dc1; fi
+}
+node_rack() {
+	local i=$1
+	[ "$(node_dc "$1")" = dc2 ] && i=$(($1 - (NODES + 1) / 2))
+	echo "rack$(((i - 1) % 2 + 1))"
+}
 node_addr() { echo "127.0.0.$1"; }
 pid_file() { echo "$(node_dir "$1")/cassandra.pid"; }
 
@@ -151,10 +176,9 @@ write_config() {
 		cat <<EOF
 # Written by scripts/cassandra.sh: one test node; data in $dir.
 cluster_name: cqlsql-test
-num_tokens: 1
-initial_token: ${TOKENS[$((n - 1))]}
+$(if [ "$NUM_TOKENS" = 1 ]; then printf 'num_tokens: 1\ninitial_token: %s' "${TOKENS[$((n - 1))]}"; else printf 'num_tokens: %s' "$NUM_TOKENS"; fi)
 partitioner: org.apache.cassandra.dht.Murmur3Partitioner
-endpoint_snitch: SimpleSnitch
+endpoint_snitch: $([ "$DCS" = 1 ] && echo SimpleSnitch || echo GossipingPropertyFileSnitch)
 seed_provider:
   - class_name: org.apache.cassandra.locator.SimpleSeedProvider
     parameters:
@@ -199,6 +223,7 @@ client_encryption_options:
 EOF
 		fi
 	} >"$dir/conf/cassandra.yaml"
+	printf 'dc=%s\nrack=%s\n' "$(node_dc "$n")" "$(node_rack "$n")" >"$dir/conf/cassandra-rackdc.properties"
 	cat >"$dir/conf/logback.xml" <<EOF
 <configuration scan="false">
   <appender name="FILE" class="ch.qos.logback.core.FileAppender">
@@ -223,6 +248,7 @@ start_node() {
 		-XX:+PerfDisableSharedMem -Djava.net.preferIPv4Stack=true
 		"-Djava.io.tmpdir=$dir/tmp"
 		"-Dcassandra.config=file://$dir/conf/cassandra.yaml"
+		"-Dcassandra-rackdc.properties=file://$dir/conf/cassandra-rackdc.properties"
 		"-Dcassandra.storagedir=$dir"
 		"-Dcassandra.logdir=$dir/logs"
 		"-Dlogback.configurationFile=file://$dir/conf/logback.xml"
@@ -252,7 +278,7 @@ start_node() {
 		opts+=(--add-opens "$m=ALL-UNNAMED")
 	done
 	[ -f "$LIB/jamm-0.4.0.jar" ] && opts+=("-javaagent:$LIB/jamm-0.4.0.jar")
-	say "starting node $n on $(node_addr "$n"):$PORT (Cassandra $VERSION, heap $HEAP)"
+	say "starting node $n on $(node_addr "$n"):$PORT ($(node_dc "$n")/$(node_rack "$n"), $NUM_TOKENS tokens; Cassandra $VERSION, heap $HEAP)"
 	# setsid: the node outlives make and the shell that started it; the pid
 	# file is the only handle `down` uses.
 	setsid nohup "$java" "${opts[@]}" -cp "$LIB/*" org.apache.cassandra.service.CassandraDaemon \
