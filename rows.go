@@ -230,3 +230,21 @@ func (r *rows) ColumnTypeScanType(i int) reflect.Type {
 // NULL (primary key columns are never NULL, but the metadata does not say
 // which they are).
 func (r *rows) ColumnTypeNullable(i int) (nullable, ok bool) { return true, true }
+
+// assign stores v, the decoded value of column i, into dest with
+// codec.Assign; an error names the column and its CQL type.
+func (r *rows) assign(i int, dest, v any) error {
+	if b, ok := v.([]byte); ok && b != nil {
+		v = append([]byte{}, b...) // a blob cell belongs to the page
+	}
+	err := codec.Assign(dest, v)
+	if err == nil {
+		return nil
+	}
+	if e, ok := err.(*codec.Error); ok && e.Op == codec.OpAssign {
+		c := *e
+		c.CQL = r.plan.cols[i].Type.String()
+		err = &c
+	}
+	return codec.WithColumn(err, r.plan.names[i])
+}
