@@ -214,10 +214,14 @@ func (r *rows) Close() error {
 	return nil
 }
 
-// ColumnTypeDatabaseTypeName returns the CQL type of column i as CQL
-// writes it, in lower case (not upper case as some drivers do): "int",
-// "text", "map<text, int>", "vector<float, 3>".
-func (r *rows) ColumnTypeDatabaseTypeName(i int) string { return r.plan.cols[i].Type.String() }
+// ColumnTypeDatabaseTypeName returns the CQL type of column i in upper
+// case, as database/sql asks: "INT", "TEXT", "MAP<TEXT, INT>",
+// "LIST<FROZEN<MAP<TEXT, INT>>>", "VECTOR<FLOAT, 3>"; a user-defined type
+// is its name ("shop.address"), a custom type its Java class name. See
+// databaseTypeName.
+func (r *rows) ColumnTypeDatabaseTypeName(i int) string {
+	return databaseTypeName(r.plan.cols[i].Type)
+}
 
 // ColumnTypeScanType returns the Go type of the non-NULL values of column i.
 // uuid and timeuuid columns are returned as strings (xxxxxxxx-xxxx-...),
