@@ -59,6 +59,7 @@ func (r *rows) init(ctx context.Context, res *protocol.Result, cols []protocol.C
 
 // install makes res the current page.
 func (r *rows) install(res *protocol.Result, cols []protocol.ColumnSpec) error {
+	r.req.opts.pages.deliver() // the tracing id and warnings of this page
 	if res == nil || res.Kind != protocol.ResultRows {
 		r.cur, r.state = nil, nil
 		r.writePagingState()

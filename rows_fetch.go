@@ -8,7 +8,6 @@ import (
 
 	"github.com/cqlsql/cassandra/internal/pool"
 	"github.com/cqlsql/cassandra/protocol"
-	"github.com/google/uuid"
 )
 
 // request is one statement ready to send: a prepared statement with its
@@ -182,7 +181,7 @@ func (r *request) idempotent() bool {
 // Config.Timeout applies to each request (see Connector.do): it costs no
 // context and timer per query, as wrapping ctx would.
 func (r *request) fetch(ctx context.Context, pagingState []byte) (*protocol.Result, []protocol.ColumnSpec, error) {
-	ro := protocol.RequestOptions{Tracing: r.opts.trace != nil}
+	ro := protocol.RequestOptions{Tracing: r.opts.tracing()}
 	retries := 0
 	if r.idempotent() {
 		retries = r.c.cfg.Retries
@@ -240,12 +239,7 @@ func (r *request) fetchOn(ctx context.Context, sock *protocol.Conn, pagingState 
 			r.stmt.Update(p)
 		}
 	}
-	if f != nil && r.opts.trace != nil && f.Traced() {
-		*r.opts.trace = uuid.UUID(f.TracingID)
-	}
-	if f != nil && r.opts.warnings != nil && len(f.Warnings) > 0 {
-		*r.opts.warnings = append(*r.opts.warnings, f.Warnings...)
-	}
+	r.opts.report(f)
 	if err != nil {
 		return nil, nil, err
 	}

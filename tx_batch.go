@@ -12,7 +12,6 @@ import (
 	"github.com/cqlsql/cassandra/codec"
 	"github.com/cqlsql/cassandra/internal/pool"
 	"github.com/cqlsql/cassandra/protocol"
-	"github.com/google/uuid"
 )
 
 // batchTx is a transaction: Cassandra has none, so the driver collects the
@@ -112,7 +111,7 @@ func (t *batchTx) Commit() error {
 	if err != nil {
 		return err
 	}
-	ro := protocol.RequestOptions{Tracing: t.opts.trace != nil}
+	ro := protocol.RequestOptions{Tracing: t.opts.tracing()}
 	f, err := c.do(ctx, sock, b, ro)
 	if isUnprepared(err) {
 		if err = t.reprepare(ctx, sock, err); err != nil {
@@ -120,12 +119,7 @@ func (t *batchTx) Commit() error {
 		}
 		f, err = c.do(ctx, sock, b, ro)
 	}
-	if f != nil && t.opts.trace != nil && f.Traced() {
-		*t.opts.trace = uuid.UUID(f.TracingID)
-	}
-	if f != nil && t.opts.warnings != nil && len(f.Warnings) > 0 {
-		*t.opts.warnings = append(*t.opts.warnings, f.Warnings...)
-	}
+	t.opts.report(f)
 	if err != nil {
 		return err
 	}
