@@ -16,7 +16,7 @@ import (
 func ExampleDial() {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	versions := &protocol.VersionCache{} // share it between dials
+	versions := &protocol.VersionCache{}                              // share it between dials
 	c, err := protocol.Dial(ctx, exampleHost(), protocol.DialOptions{ // e.g. "127.0.0.1:9042"
 		VersionCache:  versions,
 		Compression:   "lz4",
