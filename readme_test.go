@@ -278,3 +278,150 @@ func TestEveryExampleHasOutput(t *testing.T) {
 		t.Fatal("no examples found")
 	}
 }
+
+// reCamel matches identifier-like words with an inner capital
+// (PagingState, WithTracing), which doc comments use for Go names.
+var (
+	reCamel = regexp.MustCompile(`\b(?:[a-z]+\.)?[A-Z][a-z0-9]+[A-Z]\w*\b`)
+	reSee   = regexp.MustCompile(`\bsee ([A-Z]\w*(?:\.\w+)?)`)
+)
+
+// notGoInComments are camel-case words of the root package's comments
+// that are not Go names.
+var notGoInComments = map[string]bool{
+	"DataStax": true, "ScyllaDB": true, "BigDecimal": true, "CassandraDaemon": true,
+	"PasswordAuthenticator": true, "DefaultRetryPolicy": true, "LocalDC": true,
+	"ErrCode":    true, // "the ErrCode constants"
+	"MiB":        true,
+	"ServerName": true, // tls.Config.ServerName
+}
+
+// The root package's doc comments name only identifiers that exist (in it,
+// codec, protocol, database/sql or a package they qualify), and do not
+// point to documents readers do not have ("the issue").
+func TestDocCommentsNameWhatExists(t *testing.T) {
+	// Names declared in the root package (unexported ones too: comments
+	// explain the internals) and in database/sql, with their methods and
+	// fields on their own (Next, Config.Timeout); codec's and protocol's
+	// top-level names.
+	known := map[string]bool{}
+	for _, p := range []string{".", filepath.Join(runtime.GOROOT(), "src", "database/sql"), filepath.Join(runtime.GOROOT(), "src", "database/sql/driver")} {
+		for n := range exported(t, p) {
+			known[n] = true
+			if i := strings.IndexByte(n, '.'); i > 0 {
+				known[n[i+1:]] = true
+			}
+		}
+	}
+	// "see X" must name something of the root package itself.
+	see := map[string]bool{"Stability": true} // the package doc's section
+	for n := range known {
+		see[n] = true
+	}
+	for _, p := range []string{"codec", "protocol"} {
+		for n := range exported(t, p) {
+			known[n] = true
+			if i := strings.IndexByte(n, '.'); i > 0 {
+				known[n[i+1:]] = true
+			}
+		}
+	}
+	fset := token.NewFileSet()
+	pkgs, err := parser.ParseDir(fset, ".", func(fi os.FileInfo) bool {
+		return !strings.HasSuffix(fi.Name(), "_test.go")
+	}, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, f := range pkgs["cassandra"].Files {
+		for _, cg := range f.Comments {
+			text := cg.Text()
+			if strings.Contains(strings.ToLower(text), "the issue") {
+				t.Errorf("%s: a comment refers to \"the issue\", which readers do not have", name)
+			}
+			for _, w := range reCamel.FindAllString(text, -1) {
+				if strings.Contains(w, ".") {
+					continue // qualified by another package: sql.RawBytes
+				}
+				if !known[w] && !notGoInComments[w] {
+					t.Errorf("%s: a comment names %s, which does not exist", name, w)
+				}
+			}
+			for _, m := range reSee.FindAllStringSubmatch(text, -1) {
+				if !see[m[1]] {
+					t.Errorf("%s: a comment says \"see %s\", which the package does not have", name, m[1])
+				}
+			}
+		}
+	}
+}
+
+// The root's aliases of protocol and codec names say that the root's name
+// is the stable one, and doc.go has the Stability section they point to.
+func TestAliasesSayTheyAreStable(t *testing.T) {
+	fset := token.NewFileSet()
+	pkgs, err := parser.ParseDir(fset, ".", func(fi os.FileInfo) bool {
+		return !strings.HasSuffix(fi.Name(), "_test.go")
+	}, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := pkgs["cassandra"]
+	if p.Files["doc.go"] == nil || !strings.Contains(p.Files["doc.go"].Doc.Text(), "# Stability") {
+		t.Error("doc.go has no Stability section")
+	}
+	for name, f := range p.Files {
+		// A block of aliases shares a doc comment, the first of the file's
+		// blocks may say it for the others.
+		fileSays := false
+		for _, d := range f.Decls {
+			g, ok := d.(*ast.GenDecl)
+			if !ok {
+				continue
+			}
+			for _, s := range g.Specs {
+				var alias string
+				var doc *ast.CommentGroup
+				switch s := s.(type) {
+				case *ast.TypeSpec:
+					if s.Assign.IsValid() {
+						alias, doc = exprString(s.Type), s.Doc
+					}
+				case *ast.ValueSpec:
+					if len(s.Values) == 1 && g.Tok == token.VAR {
+						alias, doc = exprString(s.Values[0]), s.Doc
+					}
+				}
+				if !strings.HasPrefix(alias, "protocol.") && !strings.HasPrefix(alias, "codec.") {
+					continue
+				}
+				says := strings.Contains(doc.Text()+g.Doc.Text(), "stable") || strings.Contains(doc.Text()+g.Doc.Text(), "alias")
+				if says {
+					fileSays = true
+				}
+				if !says && !fileSays {
+					t.Errorf("%s: %s = %s does not say it is the stable name", name, specName(s), alias)
+				}
+			}
+		}
+	}
+}
+
+func exprString(e ast.Expr) string {
+	if s, ok := e.(*ast.SelectorExpr); ok {
+		if id, ok := s.X.(*ast.Ident); ok {
+			return id.Name + "." + s.Sel.Name
+		}
+	}
+	return ""
+}
+
+func specName(s ast.Spec) string {
+	switch s := s.(type) {
+	case *ast.TypeSpec:
+		return s.Name.Name
+	case *ast.ValueSpec:
+		return s.Names[0].Name
+	}
+	return "?"
+}
