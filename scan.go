@@ -22,9 +22,13 @@ import (
 // With Go 1.27 or newer the driver does this itself for every destination
 // database/sql cannot convert (plain &ids works); Scan is for code that
 // must build with Go 1.22 to 1.26, where database/sql converts values
-// without the driver and refuses these destinations. With either, a
-// wrapped destination gets the same value as an unwrapped one does with
-// Go 1.27.
+// without the driver and refuses these destinations. For them, a wrapped
+// destination gets on any Go version what an unwrapped one gets with Go
+// 1.27 (TestTypedScanTable checks it). A wrapped destination of another
+// kind is converted by codec.Assign too, which differs from database/sql's
+// conversion in places: it formats a decimal into a string, which
+// database/sql refuses, and does not parse text into numbers, which
+// database/sql does.
 //
 // dest must be a non-nil pointer. A blob value is copied.
 func Scan(dest any) sql.Scanner { return assignScanner{dest} }
