@@ -11,7 +11,8 @@ import (
 
 // Unset, passed as the argument of a bind marker, leaves the column as it
 // is: nothing is written for it, unlike nil, which writes NULL (a
-// tombstone). It needs protocol v4 or later.
+// tombstone). It needs protocol v4 or later. It is codec.Unset itself;
+// this name is the stable one (see Stability in the package documentation).
 var Unset = codec.Unset
 
 // bindInline is how many arguments bind handles without allocating

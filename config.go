@@ -113,8 +113,8 @@ type Config struct {
 	Password string
 
 	// Consistency is the level of every request that does not set its own.
-	// Default LocalOne, as the issue and the DataStax drivers choose: the
-	// cheapest level that still stays in the local datacenter.
+	// Default LocalOne, as the DataStax drivers choose: the cheapest level
+	// that still stays in the local datacenter.
 	Consistency Consistency
 
 	// SerialConsistency is the level of the Paxos phase of lightweight

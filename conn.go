@@ -147,9 +147,9 @@ func (cn *conn) query(ctx context.Context, query string, ps *pool.Stmt, args []d
 	if err != nil {
 		return nil, err
 	}
-	// Only the first page is traced, and later pages, fetched in the
-	// background, must not write to the caller's variables.
-	req.opts.trace, req.opts.warnings = nil, nil
+	// Later pages, fetched in the background, report their tracing ids
+	// and warnings when the caller reaches them (options_report.go).
+	req.opts.deferReports()
 	if err := r.init(ctx, res, cols); err != nil {
 		return nil, err
 	}

@@ -188,7 +188,7 @@ const (
 // one that does not complete a CQL handshake within peerProbeTimeout. It
 // gives up after schemaAgreementTimeout with a warning (WithWarnings): the
 // change itself succeeded.
-func (c *Connector) awaitSchemaAgreement(ctx context.Context, sock *protocol.Conn, warnings *[]string) {
+func (c *Connector) awaitSchemaAgreement(ctx context.Context, sock *protocol.Conn, warnings *warningSink) {
 	deadline := time.Now().Add(schemaAgreementTimeout)
 	_, port, _ := net.SplitHostPort(sock.RemoteAddr().String())
 	up := map[string]bool{} // peer address -> up, probed once per wait
@@ -228,7 +228,7 @@ func (c *Connector) awaitSchemaAgreement(ctx context.Context, sock *protocol.Con
 		}
 	}
 	if warnings != nil {
-		*warnings = append(*warnings, fmt.Sprintf("cassandra: schema agreement not reached within %v: some nodes that are up still report another schema version; the change succeeded, but a statement coordinated by one of them may not see it yet", schemaAgreementTimeout))
+		warnings.add([]string{fmt.Sprintf("cassandra: schema agreement not reached within %v: some nodes that are up still report another schema version; the change succeeded, but a statement coordinated by one of them may not see it yet", schemaAgreementTimeout)})
 	}
 }
 

@@ -10,6 +10,10 @@ import (
 // Consistency is a Cassandra consistency level: the protocol's
 // [consistency] code, sent unchanged. Its String method gives the CQL name,
 // such as "LOCAL_QUORUM".
+//
+// Consistency is an alias of protocol.Consistency, and the constants below
+// of protocol's: use these names, which are the stable API (see Stability
+// in the package documentation); protocol may change before v1.
 type Consistency = protocol.Consistency
 
 // The consistency levels of the CQL native protocol.

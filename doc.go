@@ -44,11 +44,25 @@
 // into int32, bigint into int64, text into string, map<text, int> into
 // map[string]int32, inet into net.IP, uuid and timeuuid into string (which
 // also scans into uuid.UUID). ColumnTypeDatabaseTypeName reports CQL type
-// names in lower case, as CQL writes them: "int", "map<text, int>".
-// Every column is reported nullable. With Go 1.27 or newer the driver
-// stores common types straight into destinations of their own Go type
-// (driver.RowsColumnScanner), and text, ascii and blob into sql.RawBytes
-// without a copy; the results are those of database/sql's conversion.
+// names in upper case, as database/sql asks: "INT", "MAP<TEXT, INT>",
+// "LIST<FROZEN<MAP<TEXT, INT>>>", "VECTOR<FLOAT, 3>"; a user-defined type
+// by its name, a custom type by its Java class name. Every column is
+// reported nullable.
+//
+// With Go 1.27 or newer the driver scans each column itself
+// (driver.RowsColumnScanner): common types go straight into destinations
+// of their own Go type, text, ascii and blob into sql.RawBytes without a
+// copy, and destinations database/sql cannot convert into are filled by
+// codec.Assign: list<int> into []int64, map<inet, int> into
+// map[string]int32, a user-defined type into a struct with `cql` tags, a
+// tuple into a struct (fields in order), sql.Null[[]int64]. Every other
+// destination gets what database/sql's conversion makes of the value. With
+// Go 1.22 to 1.26 database/sql converts values without the driver and
+// refuses those destinations; wrap them with Scan (or As) to have them
+// filled as with Go 1.27:
+//
+//	var scores []int64
+//	err := row.Scan(cassandra.Scan(&scores))
 //
 // # Paging
 //
@@ -68,7 +82,8 @@
 // page size, paging mode, paging state, client timestamp, idempotence,
 // tracing and server warnings of one query: see WithConsistency and the
 // other With functions. In a transaction they go on the context given to
-// BeginTx and apply to the whole BATCH.
+// BeginTx and apply to the whole BATCH. WithTracing and WithWarnings cover
+// every page of a query, and may be shared by goroutines through a context.
 //
 // # Transactions
 //
@@ -78,8 +93,10 @@
 // sends one BATCH frame; Rollback sends nothing. The batch is LOGGED unless
 // WithBatchType(UnloggedBatch or CounterBatch) is attached to the context
 // given to BeginTx. Isolation levels other than the default, and ReadOnly,
-// are errors. A conditional batch (IF ...) whose conditions fail makes
-// Commit return a *NotAppliedError, which matches ErrNotApplied.
+// are errors. A batch without conditions may span tables and partitions;
+// Cassandra refuses a conditional batch (IF ...) that does, so keep one to
+// a single partition of one table. A conditional batch whose conditions
+// fail makes Commit return a *NotAppliedError, which matches ErrNotApplied.
 //
 // Result.RowsAffected is 1 or 0 for a conditional statement (whether it
 // applied) and an error for any other: Cassandra does not count the rows a
@@ -105,4 +122,17 @@
 // id, the round trip and every retry. Sockets that stop making progress are
 // closed (Config.HeartbeatTimeout) and idle ones send heartbeats
 // (Config.HeartbeatInterval).
+//
+// # Stability
+//
+// This package is the driver's stable API: the names it exports, its DSN
+// parameters and the values its Scan produces are kept compatible from v1
+// on, as Go's module compatibility rules ask. Its aliases of
+// the protocol and codec packages' names (Consistency and its constants,
+// Error, ErrorCode and the ErrCode constants, the error details types,
+// ErrConnClosed, Unset) are part of it: use them rather than the originals.
+// The packages protocol (the wire) and codec (CQL values) are public so
+// that tools and tests can use them on their own, but may change before v1;
+// codec's value types (Decimal, Date, Duration, MapEntry) are the ones Scan
+// produces and stay. Everything under internal/ is private.
 package cassandra

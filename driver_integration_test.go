@@ -82,7 +82,7 @@ func TestIntegrationRoundTripTypes(t *testing.T) {
 			t.Errorf("%s: Nullable = %v, %v", ct.Name(), n, ok)
 		}
 	}
-	if want := []string{"int", "text", "map<text, int>"}; !reflect.DeepEqual(names, want) {
+	if want := []string{"INT", "TEXT", "MAP<TEXT, INT>"}; !reflect.DeepEqual(names, want) {
 		t.Errorf("DatabaseTypeName: got %q, want %q", names, want)
 	}
 	if st := cts[0].ScanType(); st != reflect.TypeOf(int32(0)) {

@@ -16,9 +16,14 @@ import (
 // or by code with errors.Is(err, &cassandra.Error{Code: cassandra.ErrCodeUnavailable}).
 // Details holds the code-specific fields (*Unavailable, *ReadTimeout,
 // *WriteTimeout, ...) or is nil.
+//
+// Error, ErrorCode, the ErrCode constants, the details types and
+// ErrConnClosed are aliases of the protocol package's: use these names,
+// which are the stable API (see Stability in the package documentation);
+// protocol may change before v1.
 type Error = protocol.Error
 
-// ErrorCode is the code of an Error.
+// ErrorCode is the code of an Error (an alias, as Error).
 type ErrorCode = protocol.ErrorCode
 
 // The error codes of the CQL native protocol.
@@ -45,7 +50,7 @@ const (
 	ErrCodeUnprepared      = protocol.ErrCodeUnprepared
 )
 
-// The details of an Error, found in its Details field.
+// The details of an Error, found in its Details field (aliases, as Error).
 type (
 	Unavailable     = protocol.Unavailable
 	ReadTimeout     = protocol.ReadTimeout
@@ -60,7 +65,7 @@ type (
 
 // ErrConnClosed is wrapped by the error of a request whose connection
 // closed before the response came: the request may or may not have been
-// applied.
+// applied. It is protocol.ErrConnClosed itself; this name is the stable one.
 var ErrConnClosed = protocol.ErrConnClosed
 
 // ErrNotApplied is matched (errors.Is) by the error of a conditional batch

@@ -75,8 +75,9 @@ type queryOptions struct {
 	hasTimestamp   bool
 	idempotent     bool
 	hasIdempotent  bool
-	trace          *uuid.UUID
-	warnings       *[]string
+	trace          *traceSink
+	warnings       *warningSink
+	pages          *pageReports // set once a query's first page is in: see deferReports
 	batchType      BatchType
 	hasBatchType   bool
 	pagingOut      *[]byte
@@ -146,8 +147,9 @@ func WithPageSize(n int) QueryOption {
 }
 
 // WithPagingState resumes a query where a previous run of the same query
-// stopped: state is what that run returned through an sql.Out argument (see
-// PagingState). A nil or empty state starts from the first page. The query
+// stopped: state is what that run stored into a []byte through an
+// sql.Out{Dest: &state} argument (the paging state of its next page, nil
+// after the last page). A nil or empty state starts from the first page. The query
 // text, its arguments and the page size must be the same as for the run
 // that produced the state.
 func WithPagingState(state []byte) QueryOption {
@@ -188,21 +190,44 @@ func WithIdempotent(idempotent bool) QueryOption {
 	}}
 }
 
-// WithTracing asks the server to trace the query and stores the tracing
-// session id in *id when the (first) response arrives; the trace is then in
-// system_traces.sessions and system_traces.events.
+// WithTracing asks the server to trace the query, every page of it, and
+// stores a tracing session id in *id; the trace is then in
+// system_traces.sessions and system_traces.events. The rule: *id holds the
+// session of the latest page the caller has reached. When Query returns it
+// is the first page's; each later page replaces it when Rows.Next (or
+// Rows.NextResultSet) moves to that page, so after the last row it is the
+// last page's. To see every page's session, read *id after each
+// NextResultSet with WithPaging(PagingPages).
+//
+// The driver writes *id only during the calls of the query (Query, Exec,
+// Rows.Next, Rows.NextResultSet, Commit), never from a background fetch;
+// with the option on a context shared by goroutines, the writes are
+// serialized, and the last query to get an answer wins.
 func WithTracing(id *uuid.UUID) QueryOption {
+	sink := &traceSink{id: id}
 	return QueryOption{"cassandra.WithTracing()", func(o *queryOptions) {
-		o.trace = id
+		if id != nil {
+			o.trace = sink
+		}
 	}}
 }
 
 // WithWarnings appends to *dst the warnings the server attaches to its
 // answers (a batch above the size threshold, an aggregation without a
-// partition key, tombstones...), which are otherwise dropped.
+// partition key, tombstones...), which are otherwise dropped: those of
+// every page, appended when the caller reaches the page, as for
+// WithTracing.
+//
+// One WithWarnings may be shared: on a context used by many goroutines,
+// every query appends to the same *dst, one at a time (a mutex of the
+// option guards it). Read *dst once those queries are done; two
+// WithWarnings options on the same slice do not share a lock.
 func WithWarnings(dst *[]string) QueryOption {
+	sink := &warningSink{dst: dst}
 	return QueryOption{"cassandra.WithWarnings()", func(o *queryOptions) {
-		o.warnings = dst
+		if dst != nil {
+			o.warnings = sink
+		}
 	}}
 }
 

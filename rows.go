@@ -58,6 +58,7 @@ func (r *rows) init(ctx context.Context, res *protocol.Result, cols []protocol.C
 
 // install makes res the current page.
 func (r *rows) install(res *protocol.Result, cols []protocol.ColumnSpec) error {
+	r.req.opts.pages.deliver() // the tracing id and warnings of this page
 	if res == nil || res.Kind != protocol.ResultRows {
 		r.cur, r.state = nil, nil
 		r.writePagingState()
@@ -215,10 +216,14 @@ func (r *rows) Close() error {
 	return nil
 }
 
-// ColumnTypeDatabaseTypeName returns the CQL type of column i as CQL
-// writes it, in lower case (not upper case as some drivers do): "int",
-// "text", "map<text, int>", "vector<float, 3>".
-func (r *rows) ColumnTypeDatabaseTypeName(i int) string { return r.plan.cols[i].Type.String() }
+// ColumnTypeDatabaseTypeName returns the CQL type of column i in upper
+// case, as database/sql asks: "INT", "TEXT", "MAP<TEXT, INT>",
+// "LIST<FROZEN<MAP<TEXT, INT>>>", "VECTOR<FLOAT, 3>"; a user-defined type
+// is its name ("shop.address"), a custom type its Java class name. See
+// databaseTypeName.
+func (r *rows) ColumnTypeDatabaseTypeName(i int) string {
+	return databaseTypeName(r.plan.cols[i].Type)
+}
 
 // ColumnTypeScanType returns the Go type of the non-NULL values of column i.
 // uuid and timeuuid columns are returned as strings (xxxxxxxx-xxxx-...),
@@ -231,3 +236,21 @@ func (r *rows) ColumnTypeScanType(i int) reflect.Type {
 // NULL (primary key columns are never NULL, but the metadata does not say
 // which they are).
 func (r *rows) ColumnTypeNullable(i int) (nullable, ok bool) { return true, true }
+
+// assign stores v, the decoded value of column i, into dest with
+// codec.Assign; an error names the column and its CQL type.
+func (r *rows) assign(i int, dest, v any) error {
+	if b, ok := v.([]byte); ok && b != nil {
+		v = append([]byte{}, b...) // a blob cell belongs to the page
+	}
+	err := codec.Assign(dest, v)
+	if err == nil {
+		return nil
+	}
+	if e, ok := err.(*codec.Error); ok && e.Op == codec.OpAssign {
+		c := *e
+		c.CQL = r.plan.cols[i].Type.String()
+		err = &c
+	}
+	return codec.WithColumn(err, r.plan.names[i])
+}

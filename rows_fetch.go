@@ -8,7 +8,6 @@ import (
 
 	"github.com/cqlsql/cassandra/internal/pool"
 	"github.com/cqlsql/cassandra/protocol"
-	"github.com/google/uuid"
 )
 
 // request is one statement ready to send: a prepared statement with its
@@ -190,7 +189,7 @@ func (r *request) fetch(ctx context.Context, pagingState []byte) (*protocol.Resu
 
 // attempt is one try of fetch, on sock (operation).
 func (r *request) attempt(ctx context.Context, sock *protocol.Conn, ro protocol.RequestOptions) error {
-	ro.Tracing = r.opts.trace != nil
+	ro.Tracing = r.opts.tracing()
 	var err error
 	r.res, r.cols, err = r.fetchOn(ctx, sock, r.page, ro)
 	return err
@@ -218,12 +217,7 @@ func (r *request) fetchOn(ctx context.Context, sock *protocol.Conn, pagingState 
 			r.stmt.Update(p)
 		}
 	}
-	if f != nil && r.opts.trace != nil && f.Traced() {
-		*r.opts.trace = uuid.UUID(f.TracingID)
-	}
-	if f != nil && r.opts.warnings != nil && len(f.Warnings) > 0 {
-		*r.opts.warnings = append(*r.opts.warnings, f.Warnings...)
-	}
+	r.opts.report(f)
 	if err != nil {
 		return nil, nil, err
 	}

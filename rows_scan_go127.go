@@ -16,8 +16,11 @@ var _ driver.RowsColumnScanner = (*rows)(nil)
 func (r *rows) NextRow() error { return r.advance() }
 
 // ScanColumn stores column i of the current row into dest: through the
-// column's fast path when it has one for dest, else as Next and
-// database/sql's conversion would.
+// column's fast path when it has one for dest; else it decodes the cell as
+// Next does and converts the value as database/sql would, or with
+// codec.Assign where database/sql has no conversion (collections into
+// slices and maps of other element types, UDTs and tuples into structs:
+// see needsAssign).
 func (r *rows) ScanColumn(sc driver.ScanContext, i int, dest any) error {
 	cell := r.cells[i]
 	if r.plan.scan[i](cell, dest) {
@@ -26,6 +29,9 @@ func (r *rows) ScanColumn(sc driver.ScanContext, i int, dest any) error {
 	v, err := r.decodeCell(i, cell)
 	if err != nil {
 		return err
+	}
+	if needsAssign(dest) {
+		return r.assign(i, dest, v)
 	}
 	return sql.ConvertAssign(sc, dest, v)
 }

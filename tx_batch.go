@@ -12,7 +12,6 @@ import (
 	"github.com/cqlsql/cassandra/codec"
 	"github.com/cqlsql/cassandra/internal/pool"
 	"github.com/cqlsql/cassandra/protocol"
-	"github.com/google/uuid"
 )
 
 // batchTx is a transaction: Cassandra has none, so the driver collects the
@@ -108,14 +107,7 @@ func (t *batchTx) Commit() error {
 	}
 	op := batchOp{t: t, b: b}
 	err := c.execute(t.ctx, &op, t.idempotent(), nil)
-	if f := op.f; f != nil {
-		if t.opts.trace != nil && f.Traced() {
-			*t.opts.trace = uuid.UUID(f.TracingID)
-		}
-		if t.opts.warnings != nil && len(f.Warnings) > 0 {
-			*t.opts.warnings = append(*t.opts.warnings, f.Warnings...)
-		}
-	}
+	t.opts.report(op.f)
 	if err != nil {
 		return c.scrub(err)
 	}
@@ -142,7 +134,7 @@ type batchOp struct {
 
 func (op *batchOp) attempt(ctx context.Context, sock *protocol.Conn, ro protocol.RequestOptions) error {
 	t, c := op.t, op.t.cn.c
-	ro.Tracing = t.opts.trace != nil
+	ro.Tracing = t.opts.tracing()
 	f, err := c.do(ctx, sock, op.b, ro)
 	if isUnprepared(err) {
 		if err = t.reprepare(ctx, sock, err, ro); err != nil {

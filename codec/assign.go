@@ -15,7 +15,9 @@ import (
 )
 
 // Assign stores src, a value as Decode returns it (nil for NULL), into the
-// variable dst points to. It is what the driver's Scan wrappers use.
+// variable dst points to. The driver uses it for the Scan destinations
+// database/sql cannot convert into (with Go 1.27 or newer) and in its
+// cassandra.Scan and cassandra.As wrappers (with any Go).
 //
 // Accepted destinations, beyond *T of src's own type and *any:
 //   - integers of any size (range-checked) from integers and *big.Int;

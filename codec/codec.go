@@ -7,6 +7,14 @@
 // natural Go value listed in TYPES.md (ScanType gives its reflect.Type).
 // Encoding is append-style: NewEncoder(t).Encode(dst, v) appends the value
 // bytes and reports whether the value was NULL or not set instead.
+//
+// # Stability
+//
+// This package is public so that its types (Decimal, Date, Duration,
+// MapEntry...) can be used with the driver and its conversions on their
+// own, but it is not yet a stable API: names and signatures may change
+// before v1 of the module. The value types the driver's Scan produces and
+// accepts, listed in the README's type mapping, stay as they are.
 package codec
 
 import (

@@ -101,8 +101,9 @@ func (t Type) Equal(u Type) bool {
 	return true
 }
 
-// String returns the CQL name of the type, such as "map<text, int>" or
-// "vector<float, 3>"; it is what Rows.ColumnTypeDatabaseTypeName reports.
+// String returns the CQL name of the type in lower case, such as
+// "map<text, int>" or "vector<float, 3>", as errors show it. (The driver's
+// ColumnTypeDatabaseTypeName spells it in upper case: "MAP<TEXT, INT>".)
 func (t Type) String() string {
 	var b strings.Builder
 	t.appendName(&b)

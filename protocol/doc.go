@@ -41,4 +41,13 @@
 //
 // The connection (multiplexing, streams, I/O) is built on top of this
 // layer in conn*.go and streams*.go of this package.
+//
+// # Stability
+//
+// This package is public so that tools and tests can speak CQL without
+// database/sql, but it is not yet a stable API: its names and signatures
+// may change before v1 of the module. The driver's stable API is the root
+// package, github.com/cqlsql/cassandra, whose aliases (cassandra.Error,
+// cassandra.Consistency, the ErrCode constants, ...) keep their names and
+// meaning whatever becomes of the types they point to here.
 package protocol

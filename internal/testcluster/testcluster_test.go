@@ -23,3 +23,26 @@ func TestNameIsAFreshValidIdentifier(t *testing.T) {
 		}
 	}
 }
+
+// The root package's examples that need the server are found by the
+// helpers they call; those that do not (DSN parsing, go-sqlmock) are not.
+func TestExamplesCalling(t *testing.T) {
+	names, err := ExamplesCalling("../..", "exampleHost", "exampleKeyspace")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, n := range names {
+		got[n] = true
+	}
+	for _, n := range []string{"Example", "ExampleNewConnector", "Example_query", "Example_transaction", "Example_tracing"} {
+		if !got[n] {
+			t.Errorf("%s not found among %v", n, names)
+		}
+	}
+	for _, n := range []string{"ExampleParseDSN", "Example_sqlmock"} {
+		if got[n] {
+			t.Errorf("%s needs no server but was found", n)
+		}
+	}
+}
