@@ -150,8 +150,10 @@ type Config struct {
 	// servers that have it, uncompressed). Default "".
 	Compression string
 
-	// LocalDC names the local datacenter. When set, the driver prefers
-	// coordinators in it; LOCAL_* consistency levels are relative to the
+	// LocalDC names the local datacenter. When set, the driver prefers the
+	// hosts of Hosts that are in it (each new socket asks its node for its
+	// datacenter), then hosts not asked yet, then the others; it does not
+	// discover other nodes. LOCAL_* consistency levels are relative to the
 	// coordinator's datacenter. Default "" (no preference).
 	LocalDC string
 
