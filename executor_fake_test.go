@@ -22,10 +22,14 @@ const (
 	pathExecute = "execute" // EXECUTE
 	pathBatch   = "batch"   // BATCH
 	pathPing    = "ping"    // OPTIONS after STARTUP (Ping, heartbeats)
+	pathMuted   = "muted"   // anything on a muted socket: not answered
 )
 
 // action is a scripted answer to one request.
 type action func(c *fakeserver.Conn, req *protocol.RequestFrame)
+
+// noAnswer leaves the request unanswered; the socket stays healthy.
+func noAnswer(*fakeserver.Conn, *protocol.RequestFrame) {}
 
 // answerError answers with a server ERROR.
 func answerError(code ErrorCode, details protocol.ErrorDetails) action {
@@ -48,13 +52,16 @@ type scriptedNode struct {
 
 	mu       sync.Mutex
 	script   map[string][]action
+	sticky   map[string]action // after the script: until clear
 	seen     map[string]int
 	started  map[*fakeserver.Conn]bool
+	muted    map[*fakeserver.Conn]bool
 	startups int
 }
 
 func newScriptedNode(t *testing.T, opts fakeserver.Options) *scriptedNode {
-	n := &scriptedNode{script: map[string][]action{}, seen: map[string]int{}, started: map[*fakeserver.Conn]bool{}}
+	n := &scriptedNode{script: map[string][]action{}, sticky: map[string]action{}, seen: map[string]int{},
+		started: map[*fakeserver.Conn]bool{}, muted: map[*fakeserver.Conn]bool{}}
 	opts.Handler = n.handle
 	n.srv = fakeserver.New(t, opts)
 	return n
@@ -67,11 +74,26 @@ func (n *scriptedNode) then(path string, acts ...action) {
 	n.script[path] = append(n.script[path], acts...)
 }
 
-// clear drops the actions not used yet.
+// always answers every later request of path with act, until clear.
+func (n *scriptedNode) always(path string, act action) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.sticky[path] = act
+}
+
+// clear drops the actions not used yet: the node answers normally again.
 func (n *scriptedNode) clear() {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	clear(n.script)
+	clear(n.sticky)
+}
+
+// mute makes c answer nothing more, handshake and OPTIONS included.
+func (n *scriptedNode) mute(c *fakeserver.Conn) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.muted[c] = true
 }
 
 // count returns how many requests of path the node saw.
@@ -91,6 +113,9 @@ func (n *scriptedNode) connections() int {
 func (n *scriptedNode) classify(c *fakeserver.Conn, req *protocol.RequestFrame) string {
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	if n.muted[c] {
+		return pathMuted
+	}
 	switch m := req.Message.(type) {
 	case *protocol.Startup:
 		n.started[c] = true
@@ -119,12 +144,15 @@ func (n *scriptedNode) classify(c *fakeserver.Conn, req *protocol.RequestFrame) 
 
 func (n *scriptedNode) handle(c *fakeserver.Conn, req *protocol.RequestFrame) bool {
 	path := n.classify(c, req)
-	if path == "" {
+	switch path {
+	case "":
 		return false // the handshake: the server's defaults
+	case pathMuted:
+		return true
 	}
 	n.mu.Lock()
 	n.seen[path]++
-	var act action
+	act := n.sticky[path]
 	if q := n.script[path]; len(q) > 0 {
 		act, n.script[path] = q[0], q[1:]
 	}

@@ -73,10 +73,7 @@ func TestEveryStreamIDOrphaned(t *testing.T) {
 		timeout = 500 * time.Millisecond
 	)
 	n := newScriptedNode(t, fakeserver.Options{})
-	silent := func(c *fakeserver.Conn, req *protocol.RequestFrame) {}
-	for i := 0; i < 1000; i++ {
-		n.then(pathSelect, silent)
-	}
+	n.always(pathSelect, noAnswer)
 	db := fakeDB(t, n.srv.Addr(), func(c *Config) {
 		c.MaxRequestsPerConn = streams
 		c.ConnsPerHost = 1
@@ -135,31 +132,16 @@ func TestEveryStreamIDOrphaned(t *testing.T) {
 	}
 }
 
-// wedgeNode answers the first QUERY with the first 100 bytes of a frame
-// that declares a 1 MiB body, then goes silent on that socket, OPTIONS
-// included; other sockets are answered normally.
-type wedgeNode struct {
-	*scriptedNode
-	mu     sync.Mutex
-	wedged map[*fakeserver.Conn]bool
-}
-
-func (w *wedgeNode) wedge(c *fakeserver.Conn, req *protocol.RequestFrame) {
-	w.mu.Lock()
-	w.wedged[c] = true
-	w.mu.Unlock()
+// wedge answers with the first 100 bytes of a v4 frame that declares a 1
+// MiB body, then mutes the socket: nothing more, OPTIONS included.
+func (n *scriptedNode) wedge(c *fakeserver.Conn, req *protocol.RequestFrame) {
+	n.mute(c)
 	hdr := make([]byte, 9, 109)
 	hdr[0] = 0x84 // a v4 response
 	binary.BigEndian.PutUint16(hdr[2:], uint16(req.Header.Stream))
 	hdr[4] = byte(protocol.OpResult)
 	binary.BigEndian.PutUint32(hdr[5:], 1<<20)
 	c.WriteRaw(append(hdr, make([]byte, 100)...))
-}
-
-func (w *wedgeNode) isWedged(c *fakeserver.Conn) bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.wedged[c]
 }
 
 // TestWedgedSocket: the reply stops mid-frame and the socket goes silent.
@@ -172,33 +154,24 @@ func TestWedgedSocket(t *testing.T) {
 		timeout   = 2 * time.Second
 	)
 	for _, tc := range []struct {
-		name  string
-		query string
-		run   func(db *sql.DB) error
-		lost  bool
+		name string
+		run  func(db *sql.DB) error
+		lost bool
 	}{
-		{"Insert", "INSERT INTO t (k) VALUES (1)", func(db *sql.DB) error {
+		{"Insert", func(db *sql.DB) error {
 			_, err := db.Exec("INSERT INTO t (k) VALUES (1)")
 			return err
 		}, true},
-		{"Select", "SELECT v FROM t", func(db *sql.DB) error { return readAllQuery(db, "SELECT v FROM t") }, false},
+		{"Select", func(db *sql.DB) error { return readAllQuery(db, "SELECT v FROM t") }, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			checkGoroutines(t)
-			w := &wedgeNode{wedged: map[*fakeserver.Conn]bool{}}
-			n := &scriptedNode{script: map[string][]action{}, seen: map[string]int{}, started: map[*fakeserver.Conn]bool{}}
-			n.srv = fakeserver.New(t, fakeserver.Options{MaxVersion: protocol.V4, Handler: func(c *fakeserver.Conn, req *protocol.RequestFrame) bool {
-				if w.isWedged(c) {
-					return true // silence, OPTIONS included
-				}
-				return n.handle(c, req)
-			}})
-			w.scriptedNode = n
+			n := newScriptedNode(t, fakeserver.Options{MaxVersion: protocol.V4})
 			path := pathInsert
 			if !tc.lost {
 				path = pathSelect
 			}
-			n.then(path, w.wedge)
+			n.then(path, n.wedge)
 			db := fakeDB(t, n.srv.Addr(), func(c *Config) {
 				c.ConnsPerHost = 1
 				c.Timeout = timeout
@@ -448,9 +421,7 @@ func TestNothingHangsWithDefaults(t *testing.T) {
 	}
 	checkGoroutines(t)
 	n := newScriptedNode(t, fakeserver.Options{})
-	for i := 0; i < 10; i++ {
-		n.then(pathSelect, func(*fakeserver.Conn, *protocol.RequestFrame) {})
-	}
+	n.always(pathSelect, noAnswer)
 	db := dsnDB(t, "cassandra://"+n.srv.Addr())
 	start := time.Now()
 	_, err := db.QueryContext(context.Background(), "SELECT v FROM t")
