@@ -17,6 +17,10 @@ func testConfig(t testing.TB) *Config {
 	cfg.Hosts = testcluster.Hosts(t)
 	cfg.Consistency = One
 	cfg.Timeout = 30 * time.Second
+	// make test runs four JVMs on two CPUs: a node there can go 5 s (the
+	// default) without answering anything. The watchdog is tested with its
+	// default against a node of its own (TestIntegrationStalledNode).
+	cfg.HeartbeatTimeout = 20 * time.Second
 	return cfg
 }
 

@@ -191,7 +191,7 @@ func (p *Pool) await(ctx context.Context, wait time.Duration, h *host, evenIfDow
 	case <-ctx.Done():
 		return nil, fmt.Errorf("cassandra: still connecting to %s when the context ended: %w", h.addr, ctx.Err())
 	case <-timeout:
-		return nil, &budgetError{fmt.Errorf("cassandra: still connecting to %s after %v (the request's timeout): %w", h.addr, wait, context.DeadlineExceeded)}
+		return nil, &budgetError{fmt.Errorf("cassandra: still connecting to %s after %v (the request's timeout): %w", h.addr, wait.Round(time.Millisecond), context.DeadlineExceeded)}
 	case <-p.ctx.Done():
 		return nil, ErrClosed
 	}
