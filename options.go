@@ -66,8 +66,8 @@ func (t BatchType) String() string {
 //
 // Word-sized fields first, the small ones packed at the end: every request
 // (and so every query's rows) embeds one, and 24 bytes of padding put both
-// in the next allocation size class (BenchmarkFakePointSelect,
-// BenchmarkFakeInsert).
+// in the next allocation size class (see the fake-server point select and
+// insert benchmarks).
 type queryOptions struct {
 	pagingState    []byte
 	timestamp      int64

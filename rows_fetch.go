@@ -20,10 +20,12 @@ type request struct {
 	values []protocol.Value
 	opts   queryOptions
 
-	// What the executor's attempt (see fetch) reads and writes.
+	// What the executor's attempt (see fetch) reads and writes. The
+	// columns that describe the rows travel in res.Rows.Metadata.Columns,
+	// which keeps a request (and a query's rows, which embed it) within
+	// its allocation size class.
 	page []byte
 	res  *protocol.Result
-	cols []protocol.ColumnSpec
 
 	// isSelect: a SELECT, idempotent unless the query says otherwise.
 	isSelect bool
@@ -182,17 +184,29 @@ func (r *request) idempotent() bool {
 func (r *request) fetch(ctx context.Context, pagingState []byte) (*protocol.Result, []protocol.ColumnSpec, error) {
 	r.page = pagingState
 	err := r.c.execute(ctx, r, r.idempotent(), nil)
-	res, cols := r.res, r.cols
-	r.page, r.res, r.cols = nil, nil, nil
-	return res, cols, err
+	res := r.res
+	r.page, r.res = nil, nil
+	if err != nil || res == nil {
+		return nil, nil, err
+	}
+	if res.Kind != protocol.ResultRows {
+		return res, nil, nil
+	}
+	return res, res.Rows.Metadata.Columns, nil
 }
 
 // attempt is one try of fetch, on sock (operation).
 func (r *request) attempt(ctx context.Context, sock *protocol.Conn, ro protocol.RequestOptions) error {
 	ro.Tracing = r.opts.tracing()
-	var err error
-	r.res, r.cols, err = r.fetchOn(ctx, sock, r.page, ro)
-	return err
+	res, cols, err := r.fetchOn(ctx, sock, r.page, ro)
+	if err != nil {
+		return err
+	}
+	if res.Kind == protocol.ResultRows {
+		res.Rows.Metadata.Columns = cols // the statement's, when the server sent none
+	}
+	r.res = res
+	return nil
 }
 
 func (r *request) fetchOn(ctx context.Context, sock *protocol.Conn, pagingState []byte, ro protocol.RequestOptions) (*protocol.Result, []protocol.ColumnSpec, error) {
