@@ -27,6 +27,7 @@ type host struct {
 	backoff  time.Duration // the last background delay; 0 after a success
 	retryAt  time.Time     // when the background reconnect is due
 	retry    *time.Timer
+	closed   bool // removed from the pool, or the pool closed
 }
 
 type slot struct {
@@ -41,7 +42,7 @@ type slot struct {
 func (h *host) pick(needFree bool) *protocol.Conn {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.p.closed.Load() {
+	if h.p.closed.Load() || h.closed {
 		return nil
 	}
 	var best *protocol.Conn
@@ -169,7 +170,7 @@ func (h *host) runDial(done chan struct{}) {
 			h.down = true
 			h.scheduleRetry()
 		}
-	case p.closed.Load():
+	case p.closed.Load() || h.closed:
 		c.Close()
 	default:
 		placed := false
@@ -232,7 +233,7 @@ func (h *host) scheduleRetry() {
 	h.retry = time.AfterFunc(d, func() {
 		h.mu.Lock()
 		defer h.mu.Unlock()
-		if h.p.closed.Load() || !h.down || h.dialing != nil {
+		if h.p.closed.Load() || h.closed || !h.down || h.dialing != nil {
 			return
 		}
 		h.startDial()
@@ -245,6 +246,44 @@ func (h *host) unconnected() bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return !h.down && !h.hasLiveConn()
+}
+
+func (h *host) markDown() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.down || h.hasLiveConn() || h.p.closed.Load() {
+		return
+	}
+	h.down = true
+	if h.dialing == nil {
+		h.scheduleRetry()
+	}
+}
+
+func (h *host) markUp() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.backoff = 0
+	if h.p.closed.Load() || h.closed || h.dialing != nil || h.hasLiveConn() {
+		return
+	}
+	if h.retry != nil {
+		h.retry.Stop()
+		h.retry = nil
+	}
+	h.startDial()
+}
+
+func (h *host) inFlight() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	for _, s := range h.slots {
+		if s.conn != nil {
+			n += s.conn.InFlight()
+		}
+	}
+	return n
 }
 
 func (h *host) isDown() bool {
@@ -265,6 +304,7 @@ func (h *host) downError() error {
 func (h *host) close() []error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.closed = true
 	if h.retry != nil {
 		h.retry.Stop()
 	}

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -54,7 +55,8 @@ type Options struct {
 // holds no sockets, and a busy one never more than PerHost per host (plus
 // retired ones draining).
 type Pool struct {
-	hosts []*host
+	hosts atomic.Pointer[[]*host] // copy on write (AddHost, RemoveHost)
+	hmu   sync.Mutex              // serializes the writers of hosts
 	next  atomic.Uint32
 	dial  DialFunc
 	opts  Options
@@ -85,23 +87,95 @@ func New(addrs []string, dial DialFunc, opts Options) *Pool {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &Pool{dial: dial, opts: opts, ctx: ctx, cancel: cancel}
+	hosts := make([]*host, 0, len(addrs))
 	for _, a := range addrs {
-		h := &host{addr: a, p: p, slots: make([]*slot, opts.PerHost)}
-		for i := range h.slots {
-			h.slots[i] = &slot{}
-		}
-		p.hosts = append(p.hosts, h)
+		hosts = append(hosts, p.newHost(a))
 	}
+	p.hosts.Store(&hosts)
 	return p
 }
 
+func (p *Pool) newHost(addr string) *host {
+	h := &host{addr: addr, p: p, slots: make([]*slot, p.opts.PerHost)}
+	for i := range h.slots {
+		h.slots[i] = &slot{}
+	}
+	return h
+}
+
+func (p *Pool) hostList() []*host { return *p.hosts.Load() }
+
 // Hosts returns the addresses of the pool's hosts.
 func (p *Pool) Hosts() []string {
-	out := make([]string, len(p.hosts))
-	for i, h := range p.hosts {
+	hosts := p.hostList()
+	out := make([]string, len(hosts))
+	for i, h := range hosts {
 		out[i] = h.addr
 	}
 	return out
+}
+
+// AddHost adds a host (a node that joined, or was discovered); it is
+// dialed when first chosen. It reports whether addr was new.
+func (p *Pool) AddHost(addr string) bool {
+	p.hmu.Lock()
+	defer p.hmu.Unlock()
+	old := p.hostList()
+	for _, h := range old {
+		if h.addr == addr {
+			return false
+		}
+	}
+	hosts := append(append(make([]*host, 0, len(old)+1), old...), p.newHost(addr))
+	p.hosts.Store(&hosts)
+	return true
+}
+
+// RemoveHost removes a host (a node that left the ring) and closes its
+// connections; requests in flight on them fail with ErrConnClosed.
+func (p *Pool) RemoveHost(addr string) {
+	p.hmu.Lock()
+	old := p.hostList()
+	var gone *host
+	hosts := make([]*host, 0, len(old))
+	for _, h := range old {
+		if h.addr == addr {
+			gone = h
+			continue
+		}
+		hosts = append(hosts, h)
+	}
+	p.hosts.Store(&hosts)
+	p.hmu.Unlock()
+	if gone != nil {
+		gone.close()
+	}
+}
+
+// MarkDown records that the cluster says addr is down (a STATUS_CHANGE
+// event): a host with no open connection is then skipped while another is
+// up, and reconnected in the background; live connections stay, as they
+// are the better witness.
+func (p *Pool) MarkDown(addr string) {
+	if h := p.host(addr); h != nil {
+		h.markDown()
+	}
+}
+
+// MarkUp records that the cluster says addr is up: a host that is down is
+// dialed at once, its backoff reset.
+func (p *Pool) MarkUp(addr string) {
+	if h := p.host(addr); h != nil {
+		h.markUp()
+	}
+}
+
+// InFlight reports the requests in flight on addr's connections.
+func (p *Pool) InFlight(addr string) int {
+	if h := p.host(addr); h != nil {
+		return h.inFlight()
+	}
+	return 0
 }
 
 // Acquire returns a usable connection and its host's address. Hosts are
@@ -115,23 +189,47 @@ func (p *Pool) Acquire(ctx context.Context, wait time.Duration, avoid func(addr 
 	if p.closed.Load() {
 		return nil, "", ErrClosed
 	}
-	n := len(p.hosts)
+	return p.AcquirePlan(ctx, wait, nil, avoid)
+}
+
+// AcquirePlan is Acquire with the hosts tried in the order of plan (a query
+// plan: addresses of the pool's hosts; unknown ones are skipped), avoided
+// ones last. A nil plan is Acquire's round robin.
+func (p *Pool) AcquirePlan(ctx context.Context, wait time.Duration, plan []string, avoid func(addr string) bool) (*protocol.Conn, string, error) {
+	if p.closed.Load() {
+		return nil, "", ErrClosed
+	}
+	all := p.hostList()
+	n := len(all)
 	if n == 0 {
 		return nil, "", errors.New("cassandra: no hosts configured")
 	}
-	start := int(p.next.Add(1)-1) % n
 	order := make([]*host, 0, 8)
-	// Hosts by preference: local (or no local datacenter set), datacenter
-	// not known yet, elsewhere; avoided ones after all of those.
-	for pass := 0; pass < 2; pass++ {
-		for rank := 0; rank < 3; rank++ {
-			for i := 0; i < n; i++ {
-				h := p.hosts[(start+i)%n]
-				if p.rank(h) == rank && (avoid != nil && avoid(h.addr)) == (pass == 1) {
+	if plan != nil {
+		for pass := 0; pass < 2; pass++ {
+			for _, a := range plan {
+				if h := p.host(a); h != nil && (avoid != nil && avoid(a)) == (pass == 1) {
 					order = append(order, h)
 				}
 			}
 		}
+	} else {
+		start := int(p.next.Add(1)-1) % n
+		// Hosts by preference: local (or no local datacenter set),
+		// datacenter not known yet, elsewhere; avoided ones after all.
+		for pass := 0; pass < 2; pass++ {
+			for rank := 0; rank < 3; rank++ {
+				for i := 0; i < n; i++ {
+					h := all[(start+i)%n]
+					if p.rank(h) == rank && (avoid != nil && avoid(h.addr)) == (pass == 1) {
+						order = append(order, h)
+					}
+				}
+			}
+		}
+	}
+	if len(order) == 0 {
+		return nil, "", errors.New("cassandra: the query plan names no host of the pool")
 	}
 	// The first host with a live connection that has a free stream id;
 	// a host not connected yet is dialed when its turn comes (a host that
@@ -296,7 +394,7 @@ func (p *Pool) Down(addr string) bool {
 }
 
 func (p *Pool) host(addr string) *host {
-	for _, h := range p.hosts {
+	for _, h := range p.hostList() {
 		if h.addr == addr {
 			return h
 		}
@@ -324,7 +422,7 @@ func (p *Pool) Close() error {
 	}
 	p.cancel()
 	var errs []error
-	for _, h := range p.hosts {
+	for _, h := range p.hostList() {
 		errs = append(errs, h.close()...)
 	}
 	return errors.Join(errs...)
@@ -334,7 +432,7 @@ func (p *Pool) Close() error {
 // retired ones still draining included.
 func (p *Pool) Open() int {
 	n := 0
-	for _, h := range p.hosts {
+	for _, h := range p.hostList() {
 		n += h.open()
 	}
 	return n
