@@ -24,6 +24,10 @@ type Stmt struct {
 	ID       []byte
 	Bound    []protocol.ColumnSpec
 	Encoders []*codec.Encoder
+	// PKIndexes gives, per partition key column in order, the bound value
+	// that supplies it (spec v4 section 4.2.5.4), for token-aware routing;
+	// empty when some partition key column has no plain bind marker.
+	PKIndexes []uint16
 
 	mu       sync.RWMutex
 	resultID []byte
@@ -75,13 +79,14 @@ func (s *Stmt) SetResult(id []byte, cols []protocol.ColumnSpec) {
 // bind marker.
 func NewStmt(keyspace, query string, p *protocol.Prepared) (*Stmt, error) {
 	s := &Stmt{
-		Keyspace: keyspace,
-		Query:    query,
-		ID:       p.ID,
-		Bound:    p.Metadata.Columns,
-		Encoders: make([]*codec.Encoder, len(p.Metadata.Columns)),
-		resultID: p.ResultMetadataID,
-		result:   p.ResultMetadata.Columns,
+		Keyspace:  keyspace,
+		Query:     query,
+		ID:        p.ID,
+		Bound:     p.Metadata.Columns,
+		Encoders:  make([]*codec.Encoder, len(p.Metadata.Columns)),
+		PKIndexes: p.Metadata.PKIndexes,
+		resultID:  p.ResultMetadataID,
+		result:    p.ResultMetadata.Columns,
 	}
 	for i, c := range p.Metadata.Columns {
 		e, err := codec.NewEncoder(c.Type)
