@@ -31,7 +31,7 @@ func TestIntegrationRoutingKey(t *testing.T) {
 			}},
 	}
 	for _, tc := range cases {
-		for i := 0; i < 200; i++ {
+		for i := 0; i < 100; i++ {
 			args := tc.args(i)
 			var r request
 			if err := c.initRequest(ctx, &r, tc.insert, nil, args, queryOptions{}); err != nil {
