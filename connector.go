@@ -25,6 +25,7 @@ type Connector struct {
 	prepared pool.Cache
 	versions protocol.VersionCache
 	closed   atomic.Bool
+	tls      *tls.Config // from the Config, read once (nil: no TLS)
 
 	// onRequest, when set (tests), sees every request before it is sent.
 	onRequest func(protocol.Request)
@@ -55,9 +56,9 @@ func newConnector(cfg *Config) (*Connector, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Connector{cfg: cfg}
+	c := &Connector{cfg: cfg, tls: tlsConf}
 	c.pool = pool.New(cfg.Hosts, func(ctx context.Context, addr string) (*protocol.Conn, error) {
-		sock, err := c.dial(ctx, addr, tlsConf)
+		sock, err := c.dial(ctx, addr)
 		if err != nil || cfg.LocalDC == "" {
 			return sock, err
 		}
@@ -87,7 +88,7 @@ func (c *Connector) logHostState(addr string, up bool, err error) {
 }
 
 // dial opens one protocol connection to addr.
-func (c *Connector) dial(ctx context.Context, addr string, tlsConf *tls.Config) (*protocol.Conn, error) {
+func (c *Connector) dial(ctx context.Context, addr string) (*protocol.Conn, error) {
 	opts := protocol.DialOptions{
 		Version:      protocol.Version(c.cfg.ProtocolVersion),
 		VersionCache: &c.versions,
@@ -112,8 +113,8 @@ func (c *Connector) dial(ctx context.Context, addr string, tlsConf *tls.Config) 
 	if c.cfg.Username != "" || c.cfg.Password != "" {
 		opts.Authenticator = protocol.PasswordAuthenticator{Username: c.cfg.Username, Password: c.cfg.Password}
 	}
-	if tlsConf != nil {
-		tc := tlsConf.Clone()
+	if c.tls != nil {
+		tc := c.tls.Clone()
 		if tc.ServerName == "" && !tc.InsecureSkipVerify {
 			if h, _, err := net.SplitHostPort(addr); err == nil {
 				tc.ServerName = h
@@ -240,11 +241,7 @@ func (c *Connector) peerUp(ctx context.Context, addr string) bool {
 	}
 	ctx, cancel := context.WithTimeout(ctx, peerProbeTimeout)
 	defer cancel()
-	tlsConf, err := c.cfg.tlsConfig()
-	if err != nil {
-		return false
-	}
-	sock, err := c.dial(ctx, addr, tlsConf)
+	sock, err := c.dial(ctx, addr)
 	if err != nil {
 		return false
 	}

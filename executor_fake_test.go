@@ -494,7 +494,7 @@ func TestRetriesZeroStillResendsNotSent(t *testing.T) {
 	n := newScriptedNode(t, fakeserver.Options{})
 	_, c := fakeConnector(t, n.srv.Addr(), func(c *Config) { c.Retries = 0 })
 	ctx := context.Background()
-	dead, err := c.dial(ctx, n.srv.Addr(), nil)
+	dead, err := c.dial(ctx, n.srv.Addr())
 	if err != nil {
 		t.Fatal(err)
 	}
