@@ -3,6 +3,7 @@
 # Maven Central publishes (no Docker engine needed).
 #
 #   scripts/cassandra.sh up       fetch jars if needed, start every node, wait for CQL
+#   scripts/cassandra.sh fetch    fetch the jars only (concurrent starts share one fetch)
 #   scripts/cassandra.sh down     stop what this script started (by pid file only)
 #   scripts/cassandra.sh status   print each node's state; exit 1 if one is down
 #   scripts/cassandra.sh log [N]  tail node N's server log (default 1)
@@ -116,6 +117,16 @@ fetch_jars() {
 	if [ -f "$LIB/.complete" ]; then
 		return 0
 	fi
+	# test.sh starts several nodes at once: one fetch, the others wait for it.
+	mkdir -p "$CACHE"
+	if command -v flock >/dev/null; then
+		exec 9>"$CACHE/fetch.lock"
+		flock 9
+		if [ -f "$LIB/.complete" ]; then
+			flock -u 9
+			return 0
+		fi
+	fi
 	command -v mvn >/dev/null || die "Maven (mvn) is needed to fetch cassandra-all $VERSION; install maven or set CASSANDRA_HOSTS"
 	say "fetching cassandra-all $VERSION and its dependencies into $LIB"
 	local start=$SECONDS
@@ -127,6 +138,7 @@ fetch_jars() {
 	[ -f "$LIB/cassandra-all-$VERSION.jar" ] || die "cassandra-all-$VERSION.jar missing after mvn"
 	touch "$LIB/.complete"
 	say "jars fetched in $((SECONDS - start))s"
+	if command -v flock >/dev/null; then flock -u 9; fi
 }
 
 build_ping() {
@@ -387,9 +399,10 @@ cmd_status() {
 
 case "${1:-}" in
 up) cmd_up ;;
+fetch) mkdir -p "$CACHE"; fetch_jars ;;
 down) cmd_down ;;
 status) cmd_status ;;
 log) tail -50 "$(node_dir "${2:-1}")/logs/system.log" ;;
 dir) echo "$RUN" ;;
-*) die "usage: $0 up|down|status|log [N]|dir" ;;
+*) die "usage: $0 up|fetch|down|status|log [N]|dir" ;;
 esac

@@ -50,6 +50,11 @@ start_bg() {
 	env "$@" bash -c 'start=$SECONDS; scripts/cassandra.sh up && echo "test.sh: $0 node ready after $((SECONDS - start))s"' "$name" >"$tmp/$name.log" 2>&1 &
 }
 
+# The jars first, once, before nodes start side by side.
+if command -v java >/dev/null && command -v mvn >/dev/null; then
+	scripts/cassandra.sh fetch
+fi
+
 if [ -z "${CASSANDRA_SECURE_HOSTS:-}" ] || [ -z "${CASSANDRA_MTLS_HOSTS:-}" ]; then
 	if command -v java >/dev/null && command -v mvn >/dev/null; then
 		if [ -z "${CASSANDRA_SECURE_HOSTS:-}" ]; then
