@@ -28,6 +28,7 @@ const (
 	defaultRetries            = 2
 	defaultHeartbeatInterval  = 30 * time.Second
 	defaultHeartbeatTimeout   = 5 * time.Second
+	defaultHostDiscovery      = true
 	// fallbackDialTimeout bounds a background dial when neither
 	// ConnectTimeout nor Timeout does: no dial is unbounded.
 	fallbackDialTimeout = 30 * time.Second
@@ -37,6 +38,7 @@ const (
 	minMaxFrameSize       = 64 << 10
 	maxMaxFrameSize       = 256 << 20
 	maxRetries            = 10
+	maxRemoteDCHosts      = 100
 	maxPageSize           = 1<<31 - 1 // page_size is an [int] on the wire
 	maxKeyspaceNameLength = 48        // Cassandra's own limit
 )
@@ -150,12 +152,27 @@ type Config struct {
 	// servers that have it, uncompressed). Default "".
 	Compression string
 
-	// LocalDC names the local datacenter. When set, the driver prefers the
-	// hosts of Hosts that are in it (each new socket asks its node for its
-	// datacenter), then hosts not asked yet, then the others; it does not
-	// discover other nodes. LOCAL_* consistency levels are relative to the
-	// coordinator's datacenter. Default "" (no preference).
+	// LocalDC names the local datacenter: requests go to its hosts (the
+	// key's replicas first), and to other datacenters only as
+	// RemoteDCHosts allows. With "" the datacenter of the first contact
+	// point that answers is used (and logged). A name the cluster does not
+	// have fails the first request with an error listing the cluster's
+	// datacenters. LOCAL_* consistency levels are relative to the
+	// coordinator's datacenter. Default "".
 	LocalDC string
+
+	// RemoteDCHosts is how many hosts of each other datacenter a request
+	// may try after the local ones, for consistency levels other than
+	// LOCAL_*. 0 to 100, default 0 (never leave the local datacenter).
+	RemoteDCHosts int
+
+	// HostDiscovery: the driver reads the cluster's nodes from the first
+	// contact point that answers (system.local, system.peers_v2), follows
+	// its topology and status events on one control connection, and routes
+	// each request to the replicas of its partition key. false uses Hosts
+	// only, in round robin (for a proxy or a load balancer in front of the
+	// cluster). Default true.
+	HostDiscovery bool
 
 	// AppName and AppVersion are sent as APPLICATION_NAME and
 	// APPLICATION_VERSION in STARTUP; the server shows them in
@@ -265,6 +282,7 @@ func NewConfig() *Config {
 		Retries:            defaultRetries,
 		HeartbeatInterval:  defaultHeartbeatInterval,
 		HeartbeatTimeout:   defaultHeartbeatTimeout,
+		HostDiscovery:      defaultHostDiscovery,
 	}
 }
 
@@ -372,6 +390,9 @@ func (c *Config) normalizeHiding(hide hider) error {
 	}
 	if c.Retries < 0 || c.Retries > maxRetries {
 		return fmt.Errorf("cassandra: bad Retries %d; accepted: 0 to %d", c.Retries, maxRetries)
+	}
+	if c.RemoteDCHosts < 0 || c.RemoteDCHosts > maxRemoteDCHosts {
+		return fmt.Errorf("cassandra: bad RemoteDCHosts %d; accepted: 0 to %d", c.RemoteDCHosts, maxRemoteDCHosts)
 	}
 	return nil
 }

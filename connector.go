@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"net"
 	"sync/atomic"
@@ -26,6 +27,8 @@ type Connector struct {
 	versions protocol.VersionCache
 	closed   atomic.Bool
 	tls      *tls.Config // from the Config, read once (nil: no TLS)
+	disc     discovery
+	inFlight func(addr string) int // c.pool.InFlight, bound once for query plans
 
 	// onRequest, when set (tests), sees every request before it is sent.
 	onRequest func(protocol.Request)
@@ -59,8 +62,8 @@ func newConnector(cfg *Config) (*Connector, error) {
 	c := &Connector{cfg: cfg, tls: tlsConf}
 	c.pool = pool.New(cfg.Hosts, func(ctx context.Context, addr string) (*protocol.Conn, error) {
 		sock, err := c.dial(ctx, addr)
-		if err != nil || cfg.LocalDC == "" {
-			return sock, err
+		if err != nil || cfg.LocalDC == "" || c.disc.topo.Load() != nil {
+			return sock, err // the topology knows every host's datacenter
 		}
 		dc, err := datacenter(ctx, sock)
 		if err != nil {
@@ -71,6 +74,10 @@ func newConnector(cfg *Config) (*Connector, error) {
 		return sock, nil
 	}, pool.Options{PerHost: cfg.ConnsPerHost, DialTimeout: cfg.dialTimeout(), OnHostState: c.logHostState})
 	c.pool.SetLocalDC(cfg.LocalDC)
+	c.inFlight = c.pool.InFlight
+	if !cfg.HostDiscovery {
+		c.disc.done.Store(true)
+	}
 	return c, nil
 }
 
@@ -89,7 +96,14 @@ func (c *Connector) logHostState(addr string, up bool, err error) {
 
 // dial opens one protocol connection to addr.
 func (c *Connector) dial(ctx context.Context, addr string) (*protocol.Conn, error) {
+	return c.dialWith(ctx, addr, nil)
+}
+
+// dialWith is dial with a receiver for the events the connection
+// registers for (the control connection's).
+func (c *Connector) dialWith(ctx context.Context, addr string, onEvent func(*protocol.Event)) (*protocol.Conn, error) {
 	opts := protocol.DialOptions{
+		OnEvent:      onEvent,
 		Version:      protocol.Version(c.cfg.ProtocolVersion),
 		VersionCache: &c.versions,
 		Compression:  c.cfg.Compression,
@@ -143,7 +157,7 @@ func (c *Connector) Close() error {
 	if c.closed.Swap(true) {
 		return nil
 	}
-	return c.pool.Close()
+	return errors.Join(c.closeDiscovery(), c.pool.Close())
 }
 
 // Config returns a copy of the Connector's configuration.

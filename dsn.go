@@ -272,6 +272,8 @@ var params = []param{
 		func(c *Config) string { return c.HeartbeatInterval.String() }},
 	{"heartbeat_timeout", acceptedDuration, durationSetter(func(c *Config) *time.Duration { return &c.HeartbeatTimeout }),
 		func(c *Config) string { return c.HeartbeatTimeout.String() }},
+	{"host_discovery", "true, false", boolSetter(func(c *Config) *bool { return &c.HostDiscovery }),
+		func(c *Config) string { return strconv.FormatBool(c.HostDiscovery) }},
 	{"idempotent", "true, false", setIdempotent,
 		func(c *Config) string { return strconv.FormatBool(c.Idempotent) }},
 	{"local_dc", "any text", func(c *Config, v string) bool { c.LocalDC = v; return true },
@@ -291,6 +293,8 @@ var params = []param{
 			}
 			return strconv.Itoa(c.ProtocolVersion)
 		}},
+	{"remote_dc_hosts", acceptedRange(0, maxRemoteDCHosts), intSetter(0, maxRemoteDCHosts, func(c *Config) *int { return &c.RemoteDCHosts }),
+		func(c *Config) string { return strconv.Itoa(c.RemoteDCHosts) }},
 	{"retries", acceptedRange(0, maxRetries), intSetter(0, maxRetries, func(c *Config) *int { return &c.Retries }),
 		func(c *Config) string { return strconv.Itoa(c.Retries) }},
 	{"serial_consistency", "SERIAL, LOCAL_SERIAL", setSerialConsistency,
@@ -380,6 +384,17 @@ func setSerialConsistency(c *Config, v string) bool {
 	}
 	c.SerialConsistency = cl
 	return true
+}
+
+func boolSetter(field func(*Config) *bool) func(*Config, string) bool {
+	return func(c *Config, v string) bool {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return false
+		}
+		*field(c) = b
+		return true
+	}
 }
 
 func setIdempotent(c *Config, v string) bool {

@@ -32,6 +32,7 @@ func TestNewConfigDefaults(t *testing.T) {
 		Retries:            2,
 		HeartbeatInterval:  30 * time.Second,
 		HeartbeatTimeout:   5 * time.Second,
+		HostDiscovery:      true,
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Fatalf("NewConfig() = %#v, want %#v", c, want)
@@ -95,6 +96,11 @@ var paramTests = []struct {
 		"LOCAL_SERIAL": func(c *Config) { c.Consistency = LocalSerial },
 		"local_one":    func(c *Config) { c.Consistency = LocalOne },
 	}, []string{"", "LOCL_ONE", "1", "0x0001", "FOUR", "LOCAL QUORUM"}},
+	{"host_discovery", map[string]func(*Config){
+		"true":  func(c *Config) {},
+		"false": func(c *Config) { c.HostDiscovery = false },
+		"0":     func(c *Config) { c.HostDiscovery = false },
+	}, []string{"", "off", "maybe"}},
 	{"idempotent", map[string]func(*Config){
 		"true":  func(c *Config) { c.Idempotent = true },
 		"1":     func(c *Config) { c.Idempotent = true },
@@ -138,6 +144,11 @@ var paramTests = []struct {
 		"0":     func(c *Config) { c.HeartbeatTimeout = 0 },
 		"500ms": func(c *Config) { c.HeartbeatTimeout = 500 * time.Millisecond },
 	}, []string{"", "-1s", "later"}},
+	{"remote_dc_hosts", map[string]func(*Config){
+		"0":   func(c *Config) {},
+		"1":   func(c *Config) { c.RemoteDCHosts = 1 },
+		"100": func(c *Config) { c.RemoteDCHosts = 100 },
+	}, []string{"", "-1", "101", "all"}},
 	{"retries", map[string]func(*Config){
 		"0":  func(c *Config) { c.Retries = 0 },
 		"2":  func(c *Config) {},
@@ -252,7 +263,7 @@ func checkRoundTrip(t *testing.T, c *Config) {
 
 func TestParseDSNErrorMessages(t *testing.T) {
 	tests := []struct{ dsn, want string }{
-		{"cassandra://h?consitency=ONE", `cassandra: unknown DSN parameter "consitency"; accepted: app_name, app_version, compression, connect_timeout, conns_per_host, consistency, heartbeat_interval, heartbeat_timeout, idempotent, local_dc, max_frame_size, max_requests_per_conn, page_size, paging, protocol_version, retries, serial_consistency, timeout, tls, tls_ca, tls_cert, tls_key, tls_server_name`},
+		{"cassandra://h?consitency=ONE", `cassandra: unknown DSN parameter "consitency"; accepted: app_name, app_version, compression, connect_timeout, conns_per_host, consistency, heartbeat_interval, heartbeat_timeout, host_discovery, idempotent, local_dc, max_frame_size, max_requests_per_conn, page_size, paging, protocol_version, remote_dc_hosts, retries, serial_consistency, timeout, tls, tls_ca, tls_cert, tls_key, tls_server_name`},
 		{"cassandra://h?Consistency=ONE", `cassandra: unknown DSN parameter "Consistency"; accepted: app_name,`},
 		{"cassandra://h?consistency=LOCL_ONE", `cassandra: bad value "LOCL_ONE" for consistency; accepted: ANY, ONE, TWO, THREE, QUORUM, ALL, LOCAL_QUORUM, EACH_QUORUM, SERIAL, LOCAL_SERIAL, LOCAL_ONE`},
 		{"cassandra://h?consistency=ONE&consistency=TWO", `cassandra: DSN parameter consistency is given twice`},

@@ -59,6 +59,13 @@ const maxNotSentAttempts = 8
 // Commit's BATCH, PREPARE, Ping and the driver's own metadata queries.
 func (c *Connector) execute(ctx context.Context, op operation, idempotent bool, pinned *protocol.Conn) error {
 	b := c.budgetOf(ctx)
+	if !c.disc.done.Load() {
+		wait, _ := b.left()
+		if err := c.discover(ctx, wait); err != nil {
+			return err
+		}
+	}
+	var planBuf [8]string
 	var tried *hostList // the hosts to avoid; allocated on the first retry only
 	var avoid func(string) bool
 	var last *protocol.Conn
@@ -83,7 +90,8 @@ func (c *Connector) execute(ctx context.Context, op operation, idempotent bool, 
 			sock, addr = last, lastAddr
 		default:
 			var err error
-			if sock, addr, err = c.pool.Acquire(ctx, wait, avoid); err != nil {
+			plan := c.plan(planBuf[:0], op)
+			if sock, addr, err = c.pool.AcquirePlan(ctx, wait, plan, avoid); err != nil {
 				if lastErr != nil {
 					return fmt.Errorf("%w (after an earlier attempt failed: %w)", err, unprefixed(lastErr))
 				}

@@ -434,7 +434,7 @@ func TestExecutorIdempotentOption(t *testing.T) {
 // reached the server once, whatever the table says.
 func TestRetriesZero(t *testing.T) {
 	n := newScriptedNode(t, fakeserver.Options{})
-	db, err := sql.Open("cassandra", "cassandra://"+n.srv.Addr()+"?retries=0&timeout=5s&conns_per_host=1")
+	db, err := sql.Open("cassandra", "cassandra://"+n.srv.Addr()+"?retries=0&timeout=5s&conns_per_host=1&host_discovery=false")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -46,6 +46,7 @@ func fakeConnector(t testing.TB, addr string, edit func(*Config)) (*sql.DB, *Con
 	cfg := NewConfig()
 	cfg.Hosts = []string{addr}
 	cfg.Timeout = 5 * time.Second
+	cfg.HostDiscovery = false // a scripted server has no topology tables
 	if edit != nil {
 		edit(cfg)
 	}

@@ -1,12 +1,12 @@
 package cassandra
 
-// routingKey appends to dst the partition key of the request, built from
+// route appends to dst the partition key of the request, built from
 // its bound values by the prepared statement's partition-key indexes (spec
 // v4 section 4.2.5.4): one component as is; several as, each, a 2-byte
 // length, the bytes and a 0x00. It also returns the keyspace of the key's
 // table. ok is false when the key is unknown: a statement sent as QUERY, a
 // server that gave no indexes, or a NULL or unset component.
-func (r *request) routingKey(dst []byte) (key []byte, keyspace string, ok bool) {
+func (r *request) route(dst []byte) (key []byte, keyspace string, ok bool) {
 	ps := r.stmt
 	if ps == nil || len(ps.PKIndexes) == 0 {
 		return dst, "", false
@@ -35,3 +35,16 @@ func (r *request) routingKey(dst []byte) (key []byte, keyspace string, ok bool) 
 	}
 	return dst, keyspace, true
 }
+
+// localOnly reports whether the request's consistency is LOCAL_*, which
+// keeps its query plan in the local datacenter.
+func (r *request) localOnly() bool {
+	if r.opts.hasConsistency {
+		return r.opts.consistency.IsLocal()
+	}
+	return r.c.cfg.Consistency.IsLocal()
+}
+
+// conditional reports whether the request is a lightweight transaction
+// (its replicas are then tried in a fixed order).
+func (r *request) conditional() bool { return r.stmt != nil && r.stmt.Conditional }

@@ -42,7 +42,7 @@ func TestIntegrationRoutingKey(t *testing.T) {
 				vals[j] = a.Value
 			}
 			mustExec(t, db, tc.insert, vals...)
-			key, keyspace, ok := r.routingKey(nil)
+			key, keyspace, ok := r.route(nil)
 			if !ok || keyspace != ks {
 				t.Fatalf("%s: routing key unknown (%v) or keyspace %q, want %q", tc.insert, ok, keyspace, ks)
 			}

@@ -145,6 +145,10 @@ func (c Consistency) Valid() bool { return int(c) < len(consistencyNames) }
 // IsSerial reports whether c is SERIAL or LOCAL_SERIAL.
 func (c Consistency) IsSerial() bool { return c == Serial || c == LocalSerial }
 
+// IsLocal reports whether c is a LOCAL_* level, which a coordinator applies
+// to its own datacenter.
+func (c Consistency) IsLocal() bool { return c == LocalOne || c == LocalQuorum || c == LocalSerial }
+
 // String returns the spec name, such as "LOCAL_QUORUM".
 func (c Consistency) String() string {
 	if c.Valid() {

@@ -61,7 +61,7 @@ type Pool struct {
 	dial  DialFunc
 	opts  Options
 
-	localDC string
+	localDC atomic.Pointer[string] // "" or unset: no preference
 
 	ctx    context.Context // ends at Close; bounds dials
 	cancel context.CancelFunc
@@ -363,8 +363,17 @@ func (p *Pool) soonestDown(order []*host) *host {
 }
 
 // SetLocalDC makes the pool prefer hosts whose datacenter (see SetHostDC)
-// is dc. Call it before the first Acquire.
-func (p *Pool) SetLocalDC(dc string) { p.localDC = dc }
+// is dc. The cluster layer sets it once it knows the local datacenter.
+func (p *Pool) SetLocalDC(dc string) { p.localDC.Store(&dc) }
+
+// Connect starts a background dial to addr when it has no connection yet
+// and is not known down, so that the first request to choose it finds a
+// socket open (the local datacenter's hosts, once discovered).
+func (p *Pool) Connect(addr string) {
+	if h := p.host(addr); h != nil && h.unconnected() {
+		h.dialNow(false)
+	}
+}
 
 // SetHostDC records the datacenter of the host at addr, as a connection to
 // it reported.
@@ -403,10 +412,14 @@ func (p *Pool) host(addr string) *host {
 }
 
 func (p *Pool) rank(h *host) int {
+	local := ""
+	if dc := p.localDC.Load(); dc != nil {
+		local = *dc
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	switch {
-	case p.localDC == "" || h.dc == p.localDC:
+	case local == "" || h.dc == local:
 		return 0
 	case h.dc == "":
 		return 1

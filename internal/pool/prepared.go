@@ -28,6 +28,9 @@ type Stmt struct {
 	// that supplies it (spec v4 section 4.2.5.4), for token-aware routing;
 	// empty when some partition key column has no plain bind marker.
 	PKIndexes []uint16
+	// Conditional: the statement has an IF clause (a lightweight
+	// transaction), so its replicas are tried in a fixed order.
+	Conditional bool
 
 	mu       sync.RWMutex
 	resultID []byte
@@ -79,14 +82,15 @@ func (s *Stmt) SetResult(id []byte, cols []protocol.ColumnSpec) {
 // bind marker.
 func NewStmt(keyspace, query string, p *protocol.Prepared) (*Stmt, error) {
 	s := &Stmt{
-		Keyspace:  keyspace,
-		Query:     query,
-		ID:        p.ID,
-		Bound:     p.Metadata.Columns,
-		Encoders:  make([]*codec.Encoder, len(p.Metadata.Columns)),
-		PKIndexes: p.Metadata.PKIndexes,
-		resultID:  p.ResultMetadataID,
-		result:    p.ResultMetadata.Columns,
+		Keyspace:    keyspace,
+		Query:       query,
+		ID:          p.ID,
+		Bound:       p.Metadata.Columns,
+		Encoders:    make([]*codec.Encoder, len(p.Metadata.Columns)),
+		PKIndexes:   p.Metadata.PKIndexes,
+		Conditional: isConditional(query),
+		resultID:    p.ResultMetadataID,
+		result:      p.ResultMetadata.Columns,
 	}
 	for i, c := range p.Metadata.Columns {
 		e, err := codec.NewEncoder(c.Type)
