@@ -28,6 +28,8 @@ type host struct {
 	retryAt  time.Time     // when the background reconnect is due
 	retry    *time.Timer
 	closed   bool // removed from the pool, or the pool closed
+
+	stats counters // what Record counted (stats.go): atomics, not under mu
 }
 
 type slot struct {
