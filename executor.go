@@ -99,7 +99,9 @@ func (c *Connector) execute(ctx context.Context, op operation, idempotent bool, 
 			}
 		}
 		ro := protocol.RequestOptions{Timeout: wait}
+		start := time.Now()
 		err := op.attempt(ctx, sock, ro)
+		c.pool.Record(addr, time.Since(start), outcomeOf(err), retried+notSent > 0)
 		if err == nil {
 			return nil
 		}

@@ -25,8 +25,18 @@ mtls_env=(CASSANDRA_TLS=1 CASSANDRA_TLS_CLIENT_AUTH=1 CASSANDRA_PORT=9152
 #           (scripts/with-cassandra.sh would start it, after the others)
 stall_env=(CASSANDRA_PORT=9242 CASSANDRA_STORAGE_PORT=7200 CASSANDRA_HEAP=512M)
 main_env=(CASSANDRA_PORT=9042)
-secure_started=0 mtls_started=0 stall_started=0 main_started=0
-secure_pid='' mtls_pid='' stall_pid='' main_pid=''
+#   cluster: 3 nodes on 127.0.0.1-3:9062, 16 vnodes each, one datacenter
+#           (testcluster.ThreeNodes: CASSANDRA_CLUSTER_HOSTS; only read)
+#   dc2:    3 nodes on 127.0.0.1-3:9072, dc1 (nodes 1, 2) and dc2 (node 3)
+#           (testcluster.TwoDCs: CASSANDRA_DC2_HOSTS; tests kill and restart
+#           its nodes)
+# Their settings must match testcluster's (internal/testcluster/multinode.go).
+cluster_env=(CASSANDRA_NODES=3 CASSANDRA_NUM_TOKENS=16 CASSANDRA_PORT=9062 CASSANDRA_STORAGE_PORT=7600
+	CASSANDRA_HEAP=${CASSANDRA_CLUSTER_HEAP:-512M})
+dc2_env=(CASSANDRA_NODES=3 CASSANDRA_DCS=2 CASSANDRA_NUM_TOKENS=16 CASSANDRA_PORT=9072 CASSANDRA_STORAGE_PORT=7700
+	CASSANDRA_HEAP=${CASSANDRA_CLUSTER_HEAP:-512M})
+secure_started=0 mtls_started=0 stall_started=0 main_started=0 cluster_started=0 dc2_started=0
+secure_pid='' mtls_pid='' stall_pid='' main_pid='' cluster_pid='' dc2_pid=''
 tmp=$(mktemp -d)
 cleanup() {
 	# The background starts finish first: a node is never left half started.
@@ -35,6 +45,8 @@ cleanup() {
 	if [ "$mtls_started" = 1 ]; then env "${mtls_env[@]}" scripts/cassandra.sh down || true; fi
 	if [ "$stall_started" = 1 ]; then env "${stall_env[@]}" scripts/cassandra.sh down || true; fi
 	if [ "$main_started" = 1 ]; then env "${main_env[@]}" scripts/cassandra.sh down || true; fi
+	if [ "$cluster_started" = 1 ]; then env "${cluster_env[@]}" scripts/cassandra.sh down || true; fi
+	if [ "$dc2_started" = 1 ]; then env "${dc2_env[@]}" scripts/cassandra.sh down || true; fi
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -83,10 +95,21 @@ if command -v java >/dev/null && command -v mvn >/dev/null; then
 	fi
 fi
 
+if command -v java >/dev/null && command -v mvn >/dev/null; then
+	if [ -z "${CASSANDRA_CLUSTER_HOSTS:-}" ]; then
+		if start_bg cluster "${cluster_env[@]}"; then cluster_started=1 cluster_pid=$!; fi
+		export CASSANDRA_CLUSTER_HOSTS=127.0.0.1:9062,127.0.0.2:9062,127.0.0.3:9062
+	fi
+	if [ -z "${CASSANDRA_DC2_HOSTS:-}" ]; then
+		if start_bg dc2 "${dc2_env[@]}"; then dc2_started=1 dc2_pid=$!; fi
+		export CASSANDRA_DC2_HOSTS=127.0.0.1:9072,127.0.0.2:9072,127.0.0.3:9072
+	fi
+fi
+
 echo "== go vet ./..."
 go vet ./...
 
-for name in secure mtls stall main; do
+for name in secure mtls stall main cluster dc2; do
 	pid_var=${name}_pid
 	[ -n "${!pid_var}" ] || continue
 	if ! wait "${!pid_var}"; then

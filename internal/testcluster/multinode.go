@@ -1,0 +1,86 @@
+package testcluster
+
+import (
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// The multi-node clusters of make test (scripts/test.sh starts them in the
+// background): each is named by the environment variable holding its
+// nodes' addresses, and the launcher settings that start it.
+var (
+	// ThreeNodes: 3 nodes on 127.0.0.1-3, one datacenter, 16 vnodes each.
+	// Tests only read its state: nothing kills its nodes.
+	ThreeNodes = MultiNode{Var: "CASSANDRA_CLUSTER_HOSTS", Env: []string{
+		"CASSANDRA_NODES=3", "CASSANDRA_NUM_TOKENS=16", "CASSANDRA_PORT=9062", "CASSANDRA_STORAGE_PORT=7600"}}
+	// TwoDCs: 3 nodes, dc1 (127.0.0.1-2) and dc2 (127.0.0.3), 16 vnodes
+	// each. The tests that kill and restart nodes use this one.
+	TwoDCs = MultiNode{Var: "CASSANDRA_DC2_HOSTS", Env: []string{
+		"CASSANDRA_NODES=3", "CASSANDRA_DCS=2", "CASSANDRA_NUM_TOKENS=16", "CASSANDRA_PORT=9072", "CASSANDRA_STORAGE_PORT=7700"}}
+)
+
+// MultiNode is one of the multi-node test clusters.
+type MultiNode struct {
+	Var string   // the variable that lists its nodes, host:port, comma-separated
+	Env []string // the launcher's settings for it
+}
+
+// Hosts returns the cluster's node addresses. It skips the test when the
+// variable is unset, or fails it when Required or
+// CASSANDRA_CLUSTER_REQUIRED=1.
+func (m MultiNode) Hosts(t testing.TB) []string {
+	t.Helper()
+	v := os.Getenv(m.Var)
+	if v == "" {
+		msg := "multi-node test: " + m.Var + " is not set; make test starts the cluster (launcher settings: " + strings.Join(m.Env, " ") + ")"
+		if Required() || os.Getenv("CASSANDRA_CLUSTER_REQUIRED") == "1" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	return strings.Split(v, ",")
+}
+
+// Node returns node i (1-based) of the cluster, for kill and restart: its
+// Pid is read from the launcher, and Restart starts what is stopped.
+func (m MultiNode) Node(t testing.TB, i int) *ClusterNode {
+	t.Helper()
+	hosts := m.Hosts(t)
+	if i < 1 || i > len(hosts) {
+		t.Fatalf("%s has %d nodes, not %d", m.Var, len(hosts), i)
+	}
+	return &ClusterNode{Node: Node{Addr: hosts[i-1], env: append(os.Environ(), m.Env...), root: moduleRoot(t)}, index: i}
+}
+
+// ClusterNode is one node of a multi-node test cluster.
+type ClusterNode struct {
+	Node
+	index int
+}
+
+// Pid returns the node's process id, from the launcher's status.
+func (n *ClusterNode) Pid(t testing.TB) int {
+	t.Helper()
+	out, _ := n.output("status") // exit 1 when a node is down
+	prefix := "node " + strconv.Itoa(n.index) + ": running, pid "
+	for _, line := range strings.Split(out, "\n") {
+		if rest, ok := strings.CutPrefix(line, prefix); ok {
+			if pid, err := strconv.Atoi(strings.TrimRight(strings.Fields(rest)[0], ",")); err == nil {
+				return pid
+			}
+		}
+	}
+	t.Fatalf("node %d (%s) is not running: %q", n.index, n.Addr, out)
+	return 0
+}
+
+// Restart starts every stopped node of the cluster and waits until they
+// answer CQL.
+func (n *ClusterNode) Restart(t testing.TB) {
+	t.Helper()
+	if out, err := n.output("up"); err != nil {
+		t.Fatalf("restarting node %d (%s): %v\n%s", n.index, n.Addr, err, out)
+	}
+}
