@@ -53,4 +53,7 @@ type Host struct {
 	Datacenter string   // data_center
 	Rack       string   // rack
 	Tokens     []string // tokens, as listed (decimal for Murmur3 and Random)
+
+	ReleaseVersion string // release_version, such as "5.0.2"
+	SchemaVersion  string // schema_version, a UUID: equal on every node when the schema agrees
 }

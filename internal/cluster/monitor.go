@@ -1,0 +1,697 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/cqlsql/cassandra/protocol"
+)
+
+// MonitorOptions configure a Monitor. Zero durations take the defaults.
+type MonitorOptions struct {
+	// Contacts are host:port contact points. A DNS name stands for every
+	// address it resolves to, and is resolved again when no known host
+	// answers (addresses change under Kubernetes: gocql #831).
+	Contacts []string
+	// LocalDC is the local datacenter; "" takes the datacenter of the
+	// first contact point that answers (logged at Info).
+	LocalDC string
+	// Dial opens a control socket to addr; onEvent must be passed to
+	// protocol.DialOptions.OnEvent.
+	Dial func(ctx context.Context, addr string, onEvent func(*protocol.Event)) (*protocol.Conn, error)
+	// ConnectTimeout bounds each dial attempt, REGISTER included (default 5s).
+	ConnectTimeout time.Duration
+	// QueryTimeout bounds each topology query and liveness probe (default 5s).
+	QueryTimeout time.Duration
+	// Logger receives what the monitor notices; nil is silent. Nothing is
+	// logged on a query's path.
+	Logger *slog.Logger
+	// OnTopology is called after each change of the hosts (added, removed,
+	// moved to a new address, or any of their fields), not for the first
+	// snapshot Start returns. A replication change alone calls
+	// OnSchemaChange instead. It runs on the monitor's goroutine: it must
+	// not block for long, nor call Close.
+	OnTopology func(t *Topology)
+	// OnStatus receives the STATUS_CHANGE UP and DOWN events, debounced
+	// and coalesced per node, with addr the host:port of the node's native
+	// transport (its Host.Addr when the node is known). Same goroutine.
+	OnStatus func(addr string, up bool)
+	// OnSchemaChange is called after a keyspace's replication changed
+	// (created, altered, dropped); the TokenMap of Topology() already
+	// reflects it. Same goroutine.
+	OnSchemaChange func(keyspace string)
+	// RefreshInterval is the period of the full refresh that catches
+	// what lost events missed (default 60s, jittered ±10%).
+	RefreshInterval time.Duration
+	// Debounce is the event window (default 1s): reset by each event,
+	// flushed at 20 events, coalesced per node.
+	Debounce time.Duration
+}
+
+// Defaults of MonitorOptions, and the liveness probe: a control node that
+// is frozen (SIGSTOP, a long GC pause) keeps its socket open and sends no
+// events, so the monitor asks it an OPTIONS every probeInterval and moves
+// away when no answer comes within QueryTimeout.
+const (
+	defaultConnectTimeout  = 5 * time.Second
+	defaultQueryTimeout    = 5 * time.Second
+	defaultRefreshInterval = 60 * time.Second
+	defaultDebounce        = time.Second
+	defaultProbeInterval   = 5 * time.Second
+	defaultNativePort      = 9042
+)
+
+// Monitor keeps the control connection of a cluster: one connection to
+// one node that reads the topology (system.local, system.peers_v2, the
+// keyspaces' replication) and receives the cluster's events. It publishes
+// the topology as immutable snapshots (Topology) and calls its callbacks,
+// all from one goroutine. When the control node goes away it moves to
+// another known host, local datacenter first, and never gives up.
+type Monitor struct {
+	opts          MonitorOptions
+	log           *slog.Logger
+	probeInterval time.Duration
+	lookup        func(ctx context.Context, host string) ([]string, error)
+
+	topo atomic.Pointer[Topology]
+	ctrl atomic.Pointer[string]
+
+	// events carries the control connection's events to the monitor's
+	// goroutine; lost is set when one had to be dropped.
+	events chan *protocol.Event
+	lost   atomic.Bool
+
+	mu      sync.Mutex
+	started bool
+	closed  bool
+	cancel  context.CancelFunc
+	done    chan struct{}
+
+	// Owned by Start, then by the run goroutine.
+	conn     *protocol.Conn
+	addr     string // the endpoint conn dialled
+	localDC  string
+	peersV1  bool            // system.peers_v2 is missing: read system.peers
+	problems map[string]bool // problems reported by the previous build
+	noRing   string          // the ring problem last logged
+	deb      debouncer
+}
+
+// NewMonitor returns a monitor; Start connects it.
+func NewMonitor(opts MonitorOptions) *Monitor {
+	if opts.ConnectTimeout <= 0 {
+		opts.ConnectTimeout = defaultConnectTimeout
+	}
+	if opts.QueryTimeout <= 0 {
+		opts.QueryTimeout = defaultQueryTimeout
+	}
+	if opts.RefreshInterval <= 0 {
+		opts.RefreshInterval = defaultRefreshInterval
+	}
+	if opts.Debounce <= 0 {
+		opts.Debounce = defaultDebounce
+	}
+	return &Monitor{
+		opts:          opts,
+		log:           opts.Logger,
+		probeInterval: defaultProbeInterval,
+		lookup:        net.DefaultResolver.LookupHost,
+		events:        make(chan *protocol.Event, 1024),
+		localDC:       opts.LocalDC,
+		deb:           debouncer{window: opts.Debounce},
+	}
+}
+
+// Topology returns the current snapshot; never nil once Start succeeded.
+func (m *Monitor) Topology() *Topology { return m.topo.Load() }
+
+// ControlAddr returns the endpoint of the control connection (the last
+// one, while it is being re-established).
+func (m *Monitor) ControlAddr() string {
+	if p := m.ctrl.Load(); p != nil {
+		return *p
+	}
+	return ""
+}
+
+// Start connects to the first contact point that answers (then to a host
+// of LocalDC if that one is elsewhere), registers for the cluster's
+// events, reads the topology and starts the monitor's goroutine. It fails
+// naming every contact point tried when none works, and naming the
+// cluster's datacenters when LocalDC is not one of them. ctx bounds Start
+// only.
+func (m *Monitor) Start(ctx context.Context) error {
+	m.mu.Lock()
+	switch {
+	case m.closed:
+		m.mu.Unlock()
+		return errors.New("cassandra: monitor closed")
+	case m.started:
+		m.mu.Unlock()
+		return errors.New("cassandra: monitor already started")
+	}
+	m.started = true
+	m.mu.Unlock()
+	if m.opts.Dial == nil {
+		return errors.New("cassandra: MonitorOptions.Dial is nil")
+	}
+	if len(m.opts.Contacts) == 0 {
+		return errNoContacts
+	}
+
+	addrs, tried := m.resolve(ctx)
+	var t *Topology
+	for _, addr := range addrs {
+		var err error
+		if t, err = m.connect(ctx, addr); err == nil {
+			break
+		}
+		tried = append(tried, err)
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	if m.conn == nil {
+		return fmt.Errorf("cassandra: no contact point answered (tried %s): %w", strings.Join(addrs, ", "), errors.Join(tried...))
+	}
+	ctrl := t.HostByAddr(m.addr)
+	if m.localDC == "" {
+		m.localDC = ctrl.Datacenter
+		m.info("local datacenter taken from the first contact point", "dc", m.localDC, "contact", m.addr)
+	} else if !slices.Contains(t.DCs(), m.localDC) {
+		m.conn.Close()
+		return errUnknownDC(m.localDC, t)
+	}
+	t.LocalDC = m.localDC
+	if ctrl.Datacenter != m.localDC {
+		// A control node in the local datacenter sees its events first
+		// and survives a WAN partition with the hosts the queries use.
+		for _, h := range t.Hosts {
+			if h.Datacenter != m.localDC {
+				continue
+			}
+			old := m.conn
+			m.conn = nil
+			nt, err := m.connect(ctx, h.Addr)
+			if err != nil {
+				m.conn = old
+				m.debug("cannot move the control connection to the local datacenter", "addr", h.Addr, "err", err)
+				continue
+			}
+			old.Close()
+			t = nt
+			t.LocalDC = m.localDC
+			m.info("control connection moved to the local datacenter", "from", ctrl.Addr, "to", h.Addr)
+			break
+		}
+	}
+	m.topo.Store(t)
+	m.info("control connection up", "addr", m.addr, "hosts", len(t.Hosts), "dcs", t.DCs(), "partitioner", t.Partitioner)
+
+	runCtx, cancel := context.WithCancel(context.Background())
+	m.mu.Lock()
+	if m.closed {
+		m.mu.Unlock()
+		cancel()
+		m.conn.Close()
+		return errors.New("cassandra: monitor closed during Start")
+	}
+	m.cancel, m.done = cancel, make(chan struct{})
+	m.mu.Unlock()
+	go m.run(runCtx)
+	return nil
+}
+
+// Close stops the monitor's goroutine and closes the control connection.
+// Closing twice is harmless.
+func (m *Monitor) Close() error {
+	m.mu.Lock()
+	if m.closed {
+		m.mu.Unlock()
+		return nil
+	}
+	m.closed = true
+	cancel, done := m.cancel, m.done
+	m.mu.Unlock()
+	if cancel != nil {
+		cancel()
+		<-done
+	}
+	return nil
+}
+
+// resolve turns the contact points into addresses: a DNS name into every
+// address it has, in the resolver's order. Names that do not resolve are
+// reported.
+func (m *Monitor) resolve(ctx context.Context) (addrs []string, errs []error) {
+	for _, c := range m.opts.Contacts {
+		host, port, err := net.SplitHostPort(c)
+		if err != nil {
+			host, port = c, strconv.Itoa(defaultNativePort)
+		}
+		if _, err := netip.ParseAddr(host); err == nil {
+			addrs = appendUnique(addrs, net.JoinHostPort(host, port))
+			continue
+		}
+		lctx, cancel := context.WithTimeout(ctx, m.opts.ConnectTimeout)
+		ips, err := m.lookup(lctx, host)
+		cancel()
+		if err != nil {
+			errs = append(errs, fmt.Errorf("cassandra: resolving contact point %s: %w", c, err))
+			continue
+		}
+		for _, ip := range ips {
+			addrs = appendUnique(addrs, net.JoinHostPort(ip, port))
+		}
+	}
+	return addrs, errs
+}
+
+func appendUnique(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+// connect opens a control connection to addr, registers for events and
+// reads the topology; on success it becomes m.conn.
+func (m *Monitor) connect(ctx context.Context, addr string) (*Topology, error) {
+	dctx, cancel := context.WithTimeout(ctx, m.opts.ConnectTimeout)
+	defer cancel()
+	c, err := m.opts.Dial(dctx, addr, m.onEvent)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", addr, err)
+	}
+	// REGISTER before reading: a change between the read and REGISTER
+	// would otherwise be missed until the next full refresh (spec v4
+	// section 4.1.8).
+	if err := c.Register(dctx, protocol.EventTopologyChange, protocol.EventStatusChange, protocol.EventSchemaChange); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("%s: %w", addr, err)
+	}
+	t, err := m.read(ctx, c, addr)
+	if err != nil {
+		c.Close()
+		return nil, fmt.Errorf("%s: %w", addr, err)
+	}
+	m.conn, m.addr = c, addr
+	m.ctrl.Store(&addr)
+	return t, nil
+}
+
+// onEvent hands an event to the monitor's goroutine. It never blocks the
+// connection's event goroutine: when the queue is full, the event is
+// dropped and the next batch refreshes everything.
+func (m *Monitor) onEvent(ev *protocol.Event) {
+	select {
+	case m.events <- ev:
+	default:
+		m.lost.Store(true)
+	}
+}
+
+// query runs one topology query on c and returns its rows.
+func (m *Monitor) query(ctx context.Context, c *protocol.Conn, stmt string, values ...string) (*protocol.Rows, error) {
+	q := &protocol.Query{Statement: stmt}
+	q.Params.Consistency = protocol.One
+	for _, v := range values {
+		q.Params.Values = append(q.Params.Values, protocol.Value{Bytes: []byte(v)})
+	}
+	res, _, err := c.QueryWith(ctx, q, protocol.RequestOptions{Timeout: m.opts.QueryTimeout})
+	if err != nil {
+		return nil, err
+	}
+	if res.Kind != protocol.ResultRows {
+		return nil, fmt.Errorf("cassandra: %q answered a %v result, not rows", stmt, res.Kind)
+	}
+	return &res.Rows, nil
+}
+
+// read reads the whole topology through c, the control connection to
+// addr, and builds the snapshot.
+func (m *Monitor) read(ctx context.Context, c *protocol.Conn, addr string) (*Topology, error) {
+	rows, err := m.query(ctx, c, localQuery)
+	if err != nil {
+		return nil, err
+	}
+	local, err := decodeTopoRows(rows)
+	if err != nil {
+		return nil, err
+	}
+	if len(local) != 1 {
+		return nil, fmt.Errorf("cassandra: system.local of %s has %d rows, want 1", addr, len(local))
+	}
+	peers, err := m.readPeers(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	if rows, err = m.query(ctx, c, keyspacesQ); err != nil {
+		return nil, err
+	}
+	keyspaces, bad, err := decodeKeyspaceRows(rows)
+	if err != nil {
+		return nil, err
+	}
+	t, problems, err := buildTopology(topoInput{
+		ControlAddr: addr, Local: local[0], Peers: peers, Keyspaces: keyspaces,
+		LocalDC: m.localDC, Prev: m.topo.Load(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range bad {
+		problems = append(problems, rowProblem{text: b})
+	}
+	m.report(problems)
+	return t, nil
+}
+
+// readPeers reads system.peers_v2, or system.peers for good once the
+// server said it has no peers_v2 (Cassandra before 4.0; DSE 6.0.0-6.0.2).
+func (m *Monitor) readPeers(ctx context.Context, c *protocol.Conn) ([]topoRow, error) {
+	if !m.peersV1 {
+		rows, err := m.query(ctx, c, peersV2Query)
+		if err == nil {
+			return decodeTopoRows(rows)
+		}
+		if !noPeersV2(err) {
+			return nil, err
+		}
+		m.peersV1 = true
+		m.info("system.peers_v2 is missing: reading system.peers from now on", "addr", c.RemoteAddr().String(), "err", err)
+	}
+	rows, err := m.query(ctx, c, peersQuery)
+	if err != nil {
+		return nil, err
+	}
+	return decodeTopoRows(rows)
+}
+
+// noPeersV2 reports whether err says that system.peers_v2 does not exist.
+func noPeersV2(err error) bool {
+	var e *protocol.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	return e.Code == protocol.ErrCodeInvalid ||
+		e.Code == protocol.ErrCodeServer && strings.Contains(e.Message, "Unknown keyspace/cf pair (system.peers_v2)")
+}
+
+// report logs the problems not reported by the previous build: a bad row
+// is logged once, when it appears, not at every refresh.
+func (m *Monitor) report(problems []rowProblem) {
+	seen := make(map[string]bool, len(problems))
+	for _, p := range problems {
+		seen[p.text] = true
+		if m.problems[p.text] {
+			continue
+		}
+		if p.debug {
+			m.debug("topology row skipped", "why", p.text)
+		} else {
+			m.warn("topology row skipped", "why", p.text)
+		}
+	}
+	m.problems = seen
+}
+
+// run is the monitor's goroutine: events, the periodic refresh, the
+// liveness probe and reconnection all happen here, one at a time.
+func (m *Monitor) run(ctx context.Context) {
+	defer close(m.done)
+	defer func() {
+		if m.conn != nil {
+			m.conn.Close()
+		}
+	}()
+	refresh := time.NewTimer(jittered(m.opts.RefreshInterval, 0.1, rand.Float64()))
+	defer refresh.Stop()
+	probe := time.NewTicker(m.probeInterval)
+	defer probe.Stop()
+	flush := time.NewTimer(time.Hour)
+	flush.Stop()
+	defer flush.Stop()
+
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case ev := <-m.events:
+			full := m.deb.add(ev, time.Now())
+			if m.lost.Swap(false) {
+				full = m.deb.lost(time.Now()) || full
+			}
+			if full {
+				m.flush(ctx)
+			} else {
+				flush.Reset(m.opts.Debounce)
+			}
+		case <-flush.C:
+			// A stale tick (the timer was reset while firing) is told
+			// apart by the batch's own deadline.
+			if due, ok := m.deb.deadline(); ok {
+				if wait := time.Until(due); wait > 0 {
+					flush.Reset(wait)
+				} else {
+					m.flush(ctx)
+				}
+			}
+		case <-refresh.C:
+			m.fullRefresh(ctx, "periodic")
+			refresh.Reset(jittered(m.opts.RefreshInterval, 0.1, rand.Float64()))
+		case <-probe.C:
+			m.probe(ctx)
+		case <-m.conn.Done():
+			m.reconnect(ctx, m.conn.Err())
+		}
+	}
+}
+
+// flush acts on the open batch of events.
+func (m *Monitor) flush(ctx context.Context) {
+	b := m.deb.take()
+	refreshed := false
+	if b.Refresh {
+		refreshed = m.fullRefresh(ctx, "topology event")
+	} else {
+		for _, ks := range b.Keyspaces {
+			m.refreshKeyspace(ctx, ks)
+		}
+	}
+	for _, s := range b.Status {
+		h := m.topo.Load().hostByIP(s.Addr)
+		if h == nil && s.Up && !refreshed {
+			// A node the snapshot does not have came up: a NEW_NODE may
+			// have been missed.
+			refreshed = m.fullRefresh(ctx, "UP event of an unknown node")
+			h = m.topo.Load().hostByIP(s.Addr)
+		}
+		if h == nil {
+			m.debug("status event of an unknown node ignored", "addr", s.Addr, "up", s.Up)
+			continue
+		}
+		m.debug("status event", "addr", h.Addr, "up", s.Up)
+		if m.opts.OnStatus != nil {
+			m.opts.OnStatus(h.Addr, s.Up)
+		}
+	}
+}
+
+// fullRefresh reads the whole topology again and publishes it. A query
+// that fails on a live connection leaves the snapshot as it was until the
+// next try; a lost connection is handled by run. It reports success.
+func (m *Monitor) fullRefresh(ctx context.Context, why string) bool {
+	if m.conn.Err() != nil {
+		return false
+	}
+	t, err := m.read(ctx, m.conn, m.addr)
+	if err != nil {
+		if ctx.Err() == nil && m.conn.Err() == nil {
+			m.warn("topology refresh failed: keeping the previous topology", "why", why, "addr", m.addr, "err", err)
+			if errors.Is(err, context.DeadlineExceeded) {
+				m.conn.Close() // a node that does not answer in time: move away (run reconnects)
+			}
+		}
+		return false
+	}
+	m.publish(t)
+	return true
+}
+
+// publish swaps in t and tells the callbacks what changed.
+func (m *Monitor) publish(t *Topology) {
+	old := m.topo.Load()
+	d := diffTopology(old, t)
+	if t.Tokens == nil && t.Partitioner != "" {
+		if _, err := PartitionerByName(t.Partitioner); err != nil && m.noRing != t.Partitioner {
+			m.noRing = t.Partitioner
+			m.info("queries go round robin: no token map", "err", err)
+		}
+	}
+	m.topo.Store(t)
+	for _, h := range d.Added {
+		m.info("host added", "addr", h.Addr, "host_id", h.ID.String(), "dc", h.Datacenter, "rack", h.Rack)
+	}
+	for _, h := range d.Removed {
+		m.info("host removed", "addr", h.Addr, "host_id", h.ID.String())
+	}
+	for _, mv := range d.Moved {
+		m.info("host moved to a new address", "from", mv.From, "to", mv.Host.Addr, "host_id", mv.Host.ID.String())
+	}
+	if d.hostsChanged() && m.opts.OnTopology != nil {
+		m.opts.OnTopology(t)
+	}
+	if m.opts.OnSchemaChange != nil {
+		for _, ks := range d.Keyspaces {
+			m.opts.OnSchemaChange(ks)
+		}
+	}
+}
+
+// refreshKeyspace reads one keyspace's replication after a SCHEMA_CHANGE
+// and swaps in a snapshot with only that keyspace placed again.
+func (m *Monitor) refreshKeyspace(ctx context.Context, name string) {
+	rows, err := m.query(ctx, m.conn, keyspaceQ, name)
+	if err != nil {
+		if ctx.Err() == nil && m.conn.Err() == nil {
+			m.warn("reading a changed keyspace failed: refreshing everything", "keyspace", name, "err", err)
+			m.fullRefresh(ctx, "keyspace read failed")
+		}
+		return
+	}
+	ks, bad, err := decodeKeyspaceRows(rows)
+	if err != nil || len(bad) > 0 {
+		m.warn("a changed keyspace does not decode", "keyspace", name, "err", err, "rows", bad)
+		return
+	}
+	t, changed, err := m.topo.Load().withKeyspace(name, ks[name])
+	if err != nil {
+		m.warn("keyspace routed round robin", "keyspace", name, "err", err)
+	}
+	if !changed {
+		return
+	}
+	m.topo.Store(t)
+	if m.opts.OnSchemaChange != nil {
+		m.opts.OnSchemaChange(name)
+	}
+}
+
+// probe asks the control node an OPTIONS; a node that does not answer in
+// QueryTimeout is treated as gone.
+func (m *Monitor) probe(ctx context.Context) {
+	if m.conn.Err() != nil {
+		return
+	}
+	pctx, cancel := context.WithTimeout(ctx, m.opts.QueryTimeout)
+	_, err := m.conn.Do(pctx, &protocol.Options{})
+	cancel()
+	if err != nil && ctx.Err() == nil {
+		m.warn("control node does not answer: reconnecting", "addr", m.addr, "err", err)
+		m.conn.Close() // run sees Done and reconnects
+	}
+}
+
+// reconnect re-establishes the control connection after it was lost: on
+// another known host, local datacenter first (the lost one last), then,
+// when none answers, on the contact points resolved again (their
+// addresses may have changed), in rounds separated by a backoff that
+// never gives up. It then reads everything again, as events may have been
+// lost meanwhile.
+func (m *Monitor) reconnect(ctx context.Context, cause error) {
+	lost := m.addr
+	start := time.Now()
+	m.conn.Close()
+	if ctx.Err() != nil {
+		return
+	}
+	m.warn("control connection lost", "addr", lost, "err", cause)
+	for round := 0; ; round++ {
+		var tried []string
+		var errs []error
+		try := func(addrs []string) bool {
+			for _, addr := range addrs {
+				if ctx.Err() != nil || slices.Contains(tried, addr) {
+					continue
+				}
+				tried = append(tried, addr)
+				t, err := m.connect(ctx, addr)
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				// This refresh stands for the one an open batch asked for.
+				m.deb.batch.Refresh = false
+				m.publish(t)
+				m.info("control connection re-established", "from", lost, "to", addr,
+					"after", time.Since(start).Round(time.Millisecond).String(), "rounds", round+1)
+				return true
+			}
+			return false
+		}
+		if try(m.knownHosts(lost)) {
+			return
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		contacts, rerrs := m.resolve(ctx)
+		if try(contacts) {
+			return
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		delay := backoffDelay(round, rand.Float64())
+		m.warn("no host answers the control connection: retrying", "tried", tried,
+			"in", delay.Round(time.Millisecond).String(), "err", errors.Join(append(errs, rerrs...)...))
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(delay):
+		}
+	}
+}
+
+// knownHosts lists the hosts of the snapshot to reconnect to: the local
+// datacenter's, then the others, each group shuffled so that clients
+// spread, and lost last.
+func (m *Monitor) knownHosts(lost string) []string {
+	var local, remote []string
+	for _, h := range m.topo.Load().Hosts {
+		switch {
+		case h.Addr == lost:
+		case h.Datacenter == m.localDC:
+			local = append(local, h.Addr)
+		default:
+			remote = append(remote, h.Addr)
+		}
+	}
+	rand.Shuffle(len(local), func(i, j int) { local[i], local[j] = local[j], local[i] })
+	rand.Shuffle(len(remote), func(i, j int) { remote[i], remote[j] = remote[j], remote[i] })
+	return append(append(local, remote...), lost)
+}
+
+func (m *Monitor) info(msg string, args ...any) { m.logAt(slog.LevelInfo, msg, args...) }
+func (m *Monitor) warn(msg string, args ...any) { m.logAt(slog.LevelWarn, msg, args...) }
+func (m *Monitor) debug(msg string, args ...any) {
+	m.logAt(slog.LevelDebug, msg, args...)
+}
+
+func (m *Monitor) logAt(level slog.Level, msg string, args ...any) {
+	if m.log != nil {
+		m.log.Log(context.Background(), level, "cassandra: "+msg, args...)
+	}
+}
