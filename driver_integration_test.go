@@ -298,16 +298,28 @@ func TestIntegrationUnsetLeavesColumn(t *testing.T) {
 }
 
 func TestIntegrationLocalDC(t *testing.T) {
-	for _, dc := range []string{"datacenter1", "elsewhere"} {
-		db, c, _ := testDB(t, func(c *Config) { c.LocalDC = dc })
-		var v string
-		if err := db.QueryRow("SELECT release_version FROM system.local").Scan(&v); err != nil {
-			t.Fatalf("local_dc %s: %v", dc, err)
-		}
-		if got := c.pool.HostDC(c.cfg.Hosts[0]); got != "datacenter1" {
-			t.Errorf("local_dc %s: host datacenter recorded as %q", dc, got)
+	db, c, _ := testDB(t, func(c *Config) { c.LocalDC = "datacenter1" })
+	var v string
+	if err := db.QueryRow("SELECT release_version FROM system.local").Scan(&v); err != nil {
+		t.Fatalf("local_dc datacenter1: %v", err)
+	}
+	for _, h := range c.Hosts() {
+		if h.Datacenter != "datacenter1" {
+			t.Errorf("host %s: datacenter %q, want datacenter1", h.Addr, h.Datacenter)
 		}
 	}
+
+	// A datacenter the cluster does not have: the first request says which
+	// it has.
+	cfg := testConfig(t)
+	cfg.LocalDC = "elsewhere"
+	other := openTestDB(t, cfg)
+	defer other.Close()
+	err := other.QueryRow("SELECT release_version FROM system.local").Scan(&v)
+	if err == nil || !strings.Contains(err.Error(), `"elsewhere"`) || !strings.Contains(err.Error(), "datacenter1") {
+		t.Fatalf("local_dc elsewhere: %v, want an error naming it and the cluster's datacenter1", err)
+	}
+	oneCassandraPrefix(t, err)
 }
 
 func TestIntegrationDriverOpen(t *testing.T) {

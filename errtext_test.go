@@ -34,7 +34,7 @@ import (
 var errTextAllowed = map[string]string{}
 
 // errTextPackages are the module's packages whose errors reach users.
-var errTextPackages = []string{"codec", "protocol", "internal/pool", "."}
+var errTextPackages = []string{"codec", "protocol", "internal/pool", "internal/cluster", "."}
 
 const modulePath = "github.com/cqlsql/cassandra"
 

@@ -422,7 +422,9 @@ func TestNothingHangsWithDefaults(t *testing.T) {
 	checkGoroutines(t)
 	n := newScriptedNode(t, fakeserver.Options{})
 	n.always(pathSelect, noAnswer)
-	db := dsnDB(t, "cassandra://"+n.srv.Addr())
+	// Every default but discovery: the scripted node has no topology
+	// tables (TestNodeNeverAnswersHandshake covers the control connection).
+	db := dsnDB(t, "cassandra://"+n.srv.Addr()+"?host_discovery=false")
 	start := time.Now()
 	_, err := db.QueryContext(context.Background(), "SELECT v FROM t")
 	took := time.Since(start)

@@ -3,7 +3,6 @@ package cassandra
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -51,7 +50,7 @@ func (c *Connector) discover(ctx context.Context, wait time.Duration) error {
 		defer cancel()
 	}
 	err := c.startMonitor(ctx)
-	if err == nil || errors.Is(err, errUnknownDC) || !d.dialed.Load() || ctx.Err() != nil {
+	if err == nil || errors.Is(err, cluster.ErrUnknownDC) || !d.dialed.Load() || ctx.Err() != nil {
 		return err
 	}
 	d.done.Store(true)
@@ -79,15 +78,12 @@ func (c *Connector) discoverInBackground() {
 	}
 }
 
-// errUnknownDC is matched by the error of a request made while LocalDC
-// names a datacenter the cluster does not have.
-var errUnknownDC = errors.New("cassandra: unknown local_dc")
-
 // startMonitor starts the control connection and installs its first
 // topology. d.mu is held.
 func (c *Connector) startMonitor(ctx context.Context) error {
 	d := &c.disc
-	m := cluster.NewMonitor(cluster.MonitorOptions{
+	var m *cluster.Monitor // set before Start, which runs the callbacks' goroutine
+	m = cluster.NewMonitor(cluster.MonitorOptions{
 		Contacts:       c.cfg.Hosts,
 		LocalDC:        c.cfg.LocalDC,
 		Dial:           c.dialControl,
@@ -96,11 +92,11 @@ func (c *Connector) startMonitor(ctx context.Context) error {
 		Logger:         c.cfg.Logger,
 		OnTopology:     c.installTopology,
 		OnStatus:       c.hostStatus,
+		// A keyspace's replication changed: the monitor's snapshot has
+		// its replicas; the hosts are the same.
+		OnSchemaChange: func(string) { d.topo.Store(m.Topology()) },
 	})
 	if err := m.Start(ctx); err != nil {
-		if errors.Is(err, cluster.ErrUnknownDC) {
-			return fmt.Errorf("%w: %w", errUnknownDC, unprefixed(err))
-		}
 		return err
 	}
 	d.mon = m

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net"
+	"strconv"
 	"time"
 
 	gocql "github.com/apache/cassandra-gocql-driver/v2"
@@ -59,6 +61,7 @@ type client interface {
 type ours struct {
 	label string
 	db    *sql.DB
+	cn    *cassandra.Connector // nil for the floor
 	ins   *sql.Stmt
 	sel   *sql.Stmt
 	scn   *sql.Stmt
@@ -66,7 +69,26 @@ type ours struct {
 }
 
 func newOurs(dsn string) (*ours, error) {
-	return openSQL("cqlsql", "cassandra", dsn)
+	return newOursNamed("cqlsql", dsn)
+}
+
+// newOursNamed opens cqlsql on a Connector of its own, kept so that its
+// per-host figures can be read.
+func newOursNamed(label, dsn string) (*ours, error) {
+	cfg, err := cassandra.ParseDSN(dsn)
+	if err != nil {
+		return nil, err
+	}
+	cn, err := cassandra.NewConnector(cfg)
+	if err != nil {
+		return nil, err
+	}
+	o, err := openDB(label, sql.OpenDB(cn))
+	if err != nil {
+		return nil, err
+	}
+	o.cn, _ = cn.(*cassandra.Connector)
+	return o, nil
 }
 
 // openSQL opens a client on database/sql driver driverName.
@@ -75,18 +97,27 @@ func openSQL(label, driverName, dsn string) (*ours, error) {
 	if err != nil {
 		return nil, err
 	}
+	return openDB(label, db)
+}
+
+// openDB prepares the bench's statements on db.
+func openDB(label string, db *sql.DB) (*ours, error) {
+	var err error
 	// database/sql handles are cheap views on the driver's shared sockets;
 	// keep enough idle ones that 256 workers never churn them.
 	db.SetMaxIdleConns(512)
 	o := &ours{label: label, db: db}
 	ctx := context.Background()
 	if o.ins, err = db.PrepareContext(ctx, insertQ); err != nil {
+		db.Close()
 		return nil, err
 	}
 	if o.sel, err = db.PrepareContext(ctx, selectQ); err != nil {
+		db.Close()
 		return nil, err
 	}
 	if o.scn, err = db.PrepareContext(ctx, scanQ); err != nil {
+		db.Close()
 		return nil, err
 	}
 	o.bctx[0] = cassandra.WithQueryOptions(ctx, cassandra.WithBatchType(cassandra.UnloggedBatch))
@@ -188,10 +219,37 @@ type theirs struct {
 	s     *gocql.Session
 }
 
-func newTheirs(label, host, keyspace string, coalesce bool) (*theirs, error) {
-	cl := gocql.NewCluster(host)
+// gocqlConsistency is gocql's level of that name.
+func gocqlConsistency(name string) (gocql.Consistency, error) {
+	return gocql.ParseConsistencyWrapper(name)
+}
+
+// newTheirs opens gocql on hosts at consistency cons. With dc set (cluster
+// mode) it routes with TokenAwareHostPolicy(DCAwareRoundRobinPolicy(dc)).
+func newTheirs(label string, hosts []string, keyspace string, coalesce bool, cons, dc string) (*theirs, error) {
+	c, err := gocqlConsistency(cons)
+	if err != nil {
+		return nil, err
+	}
+	cl := gocql.NewCluster(hosts...)
+	// Discovered peers get the contact points' port when they all share one.
+	port := ""
+	for i, h := range hosts {
+		_, p, err := net.SplitHostPort(h)
+		if err != nil || (i > 0 && p != port) {
+			port = ""
+			break
+		}
+		port = p
+	}
+	if n, err := strconv.Atoi(port); err == nil {
+		cl.Port = n
+	}
+	if dc != "" {
+		cl.PoolConfig.HostSelectionPolicy = gocql.TokenAwareHostPolicy(gocql.DCAwareRoundRobinPolicy(dc))
+	}
 	cl.Keyspace = keyspace
-	cl.Consistency = gocql.One
+	cl.Consistency = c
 	cl.PageSize = 5000
 	cl.Timeout = 10 * time.Second
 	if !coalesce {

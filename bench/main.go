@@ -28,15 +28,15 @@ import (
 
 var (
 	flagHost      = flag.String("host", "127.0.0.1:9042", "Cassandra host:port (only 127.0.0.1 is accepted)")
-	flagKeyspace  = flag.String("keyspace", "cqlsql_bench", "keyspace (created with RF=1 if missing)")
+	flagKeyspace  = flag.String("keyspace", "", "keyspace, created with -rf if missing (default cqlsql_bench; in cluster mode cqlsql_bench_rf<rf>)")
 	flagDSNExtra  = flag.String("dsn-extra", "", "extra DSN parameters for cqlsql, e.g. conns_per_host=4&compression=lz4")
 	flagQuick     = flag.Bool("quick", false, "short rounds (1s, scans 2s) and a 6s open loop: a few minutes in all")
 	flagRound     = flag.Duration("round", 3*time.Second, "duration of one measured round of one driver")
 	flagScanRound = flag.Duration("scan-round", 0, "round duration for the page scan (default: max(round, 2s))")
 	flagWarmup    = flag.Duration("warmup", 0, "warm-up per driver and workload before measuring (default: round/2)")
 	flagRounds    = flag.Int("rounds", 3, "measured rounds per driver (alternating between drivers)")
-	flagWorkloads = flag.String("workloads", "insert,select,scan,batch,open", "comma-separated workloads to run")
-	flagDrivers   = flag.String("drivers", "cqlsql,gocql,gocql-nocoalesce,"+floorName, "comma-separated drivers to run")
+	flagWorkloads = flag.String("workloads", "", "comma-separated workloads to run (default insert,select,scan,batch,open; in cluster mode insert,select)")
+	flagDrivers   = flag.String("drivers", "", "comma-separated drivers to run (default cqlsql,gocql,gocql-nocoalesce,"+floorName+"; in cluster mode cqlsql,"+rrName+",gocql)")
 	flagConc      = flag.String("conc", "1,64,256", "concurrencies for insert and select")
 	flagScanConc  = flag.String("scan-conc", "1,8", "concurrencies for the page scan")
 	flagBatchConc = flag.String("batch-conc", "1,8", "concurrencies for the batches")
@@ -44,7 +44,7 @@ var (
 	flagRate      = flag.Float64("rate", 0, "open-loop rate in ops/s (default: half of gocql's concurrency-64 insert throughput)")
 	flagPreload   = flag.Int("preload", 20000, "rows preloaded per driver for the point select")
 	flagScanRows  = flag.Int("scan-rows", 50000, "rows of the scanned partition")
-	flagOut       = flag.String("out", "results/latest.md", "also write the table here (empty: stdout only)")
+	flagOut       = flag.String("out", "results/latest.md", "also write the table here (empty: stdout only; in cluster mode the default is results/cluster-<date>.md)")
 	flagCPUProf   = flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flagMemProf   = flag.String("memprofile", "", "write an allocation profile (allocs) of the whole run to this file at the end")
 )
@@ -228,6 +228,7 @@ func openLoop(rate float64, dur time.Duration, op opFunc, res *result, measure b
 
 // row is one line of the output table.
 type row struct {
+	cl       string // consistency level
 	workload string
 	conc     string
 	res      map[string]*result
@@ -236,12 +237,50 @@ type row struct {
 func main() {
 	flag.Parse()
 	log.SetFlags(log.Ltime)
-	if !strings.HasPrefix(*flagHost, "127.0.0.1:") {
-		log.Fatalf("-host must be on 127.0.0.1")
+	set := map[string]bool{}
+	flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	clusterMode = *flagHosts != ""
+	if clusterMode {
+		hosts, err := parseHosts(*flagHosts)
+		if err != nil {
+			log.Fatalf("-hosts: %v", err)
+		}
+		cluster.hosts = hosts
+		if set["host"] {
+			log.Fatalf("-host and -hosts: give one of them")
+		}
+	} else if !strings.HasPrefix(*flagHost, "127.0.0.1:") {
+		log.Fatalf("-host must be on 127.0.0.1 (-hosts accepts 127.0.0.1 to 127.0.0.4 for a cluster)")
+	}
+	if *flagRF == 0 {
+		*flagRF = 1
+		if clusterMode {
+			*flagRF = 3
+		}
+	}
+	if *flagKeyspace == "" {
+		*flagKeyspace = "cqlsql_bench"
+		if clusterMode {
+			*flagKeyspace = fmt.Sprintf("cqlsql_bench_rf%d", *flagRF)
+		}
+	}
+	if *flagDrivers == "" {
+		*flagDrivers = "cqlsql,gocql,gocql-nocoalesce," + floorName
+		if clusterMode {
+			*flagDrivers = "cqlsql," + rrName + ",gocql"
+		}
+	}
+	if *flagWorkloads == "" {
+		*flagWorkloads = "insert,select,scan,batch,open"
+		if clusterMode {
+			*flagWorkloads = "insert,select"
+		}
+	}
+	cls, err := consistencies()
+	if err != nil {
+		log.Fatalf("-consistency: %v", err)
 	}
 	if *flagQuick {
-		set := map[string]bool{}
-		flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
 		if !set["round"] {
 			*flagRound = time.Second
 		}
@@ -276,50 +315,67 @@ func main() {
 	}
 	wl := setOf(*flagWorkloads)
 	started := time.Now().UTC()
-
-	if err := setup(); err != nil {
-		log.Fatalf("setup: %v", err)
+	if clusterMode && !set["out"] {
+		*flagOut = "results/cluster-" + started.Format("2006-01-02") + ".md"
 	}
-	dsn := fmt.Sprintf("cassandra://%s/%s?consistency=ONE&page_size=5000", *flagHost, *flagKeyspace)
-	if *flagDSNExtra != "" {
-		dsn += "&" + *flagDSNExtra
-	}
-	var clients []client
+	var names []string
 	for _, name := range strings.Split(*flagDrivers, ",") {
-		var c client
-		var err error
-		switch strings.TrimSpace(name) {
-		case "cqlsql":
-			c, err = newOurs(dsn)
-		case "gocql":
-			c, err = newTheirs("gocql", *flagHost, *flagKeyspace, true)
-		case "gocql-nocoalesce":
-			c, err = newTheirs("gocql-nocoalesce", *flagHost, *flagKeyspace, false)
-		case floorName:
-			c, err = newFloor()
+		name = strings.TrimSpace(name)
+		switch name {
+		case "cqlsql", "gocql", "gocql-nocoalesce", floorName:
+		case rrName:
+			if !clusterMode {
+				log.Fatalf("driver %s needs -hosts", rrName)
+			}
 		default:
 			log.Fatalf("unknown driver %q", name)
 		}
-		if err != nil {
-			log.Fatalf("%s: %v", name, err)
+		names = append(names, name)
+	}
+
+	if clusterMode {
+		if err := probeNodes(cluster.hosts); err != nil {
+			log.Fatalf("cluster: %v", err)
 		}
-		defer c.close()
-		clients = append(clients, c)
+		cluster.dc = *flagDC
+		if cluster.dc == "" {
+			cluster.dc = cluster.nodeDCs[cluster.hosts[0]]
+		}
+		for _, h := range cluster.hosts {
+			if cluster.nodeDCs[h] != cluster.dc {
+				log.Printf("warning: %s is in datacenter %q, not %q", h, cluster.nodeDCs[h], cluster.dc)
+			}
+		}
+		log.Printf("cluster: %d nodes answer, datacenter %q, Cassandra %s", len(cluster.hosts), cluster.dc, cluster.version)
+	}
+	if err := setup(); err != nil {
+		log.Fatalf("setup: %v", err)
 	}
 	// Driver index for key ranges: fixed by name, so reruns reuse the same rows.
-	idx := map[string]int{"cqlsql": 0, "gocql": 1, "gocql-nocoalesce": 2, floorName: 3}
+	idx := map[string]int{"cqlsql": 0, "gocql": 1, "gocql-nocoalesce": 2, floorName: 3, rrName: 4}
 
-	// The rows are loaded through cqlsql, whichever drivers are measured,
-	// for every driver but the floor, which answers from memory.
+	// The rows are loaded through cqlsql for every driver but the floor,
+	// which answers from memory: in single-node mode for all of them,
+	// whichever are measured; in cluster mode (where a row costs RF
+	// writes) for the measured ones only.
 	loadIdx := map[string]int{}
 	for name, d := range idx {
-		if name != floorName {
-			loadIdx[name] = d
+		if name == floorName || name == rrName && !clusterMode {
+			continue
 		}
+		if clusterMode && !setOf(*flagDrivers)[name] {
+			continue
+		}
+		loadIdx[name] = d
 	}
 	var loader *ours
 	if wl["select"] || wl["scan"] {
-		o, err := newOurs(dsn)
+		// At ALL in cluster mode, so that reads at ONE find every row.
+		loadCL := "ONE"
+		if clusterMode {
+			loadCL = "ALL"
+		}
+		o, err := newOurs(ourDSN("cqlsql", loadCL))
 		if err != nil {
 			log.Fatalf("cqlsql for loading rows: %v", err)
 		}
@@ -331,10 +387,13 @@ func main() {
 			log.Fatalf("preload: %v", err)
 		}
 	}
-
 	var rows []row
+	var shares []string
+	var insertRate64 float64
+	var clients []client
+	var cl string
 	run := func(workload, conc string, dur time.Duration, mk func(c client, d int) func(res *result, dur time.Duration, measure bool)) {
-		r := row{workload: workload, conc: conc, res: map[string]*result{}}
+		r := row{cl: cl, workload: workload, conc: conc, res: map[string]*result{}}
 		runs := make([]func(*result, time.Duration, bool), len(clients))
 		for i, c := range clients {
 			if runs[i] = mk(c, idx[c.name()]); runs[i] == nil {
@@ -350,7 +409,7 @@ func main() {
 				}
 				runs[i](r.res[c.name()], dur, true)
 				res := r.res[c.name()]
-				log.Printf("%-14s c=%-4s round %d %-17s %9.0f ops/s", workload, conc, round+1, c.name(), res.roundRate[len(res.roundRate)-1])
+				log.Printf("%-12s %-14s c=%-4s round %d %-17s %9.0f ops/s", cl, workload, conc, round+1, c.name(), res.roundRate[len(res.roundRate)-1])
 			}
 		}
 		rows = append(rows, r)
@@ -362,88 +421,125 @@ func main() {
 		}
 	}
 
-	var insertRate64 float64
-	if wl["insert"] {
-		for _, conc := range intsOf(*flagConc) {
-			run("insert", fmt.Sprint(conc), *flagRound, closed(conc, func(c client, d int) opFunc {
-				var ctr atomic.Int64
-				base := keyBase(d, subInsert)
-				return func(ctx context.Context, w int, i int64) error {
-					return c.insert(ctx, base+ctr.Add(1))
-				}
-			}))
-			if conc == 64 {
-				if g := rows[len(rows)-1].res["gocql"]; g != nil {
-					insertRate64 = g.rate()
-				}
-			}
-		}
-	}
-	if wl["select"] {
-		n := int64(*flagPreload)
-		for _, conc := range intsOf(*flagConc) {
-			run("select", fmt.Sprint(conc), *flagRound, closed(conc, func(c client, d int) opFunc {
-				base := keyBase(d, subSelect)
-				return func(ctx context.Context, w int, i int64) error {
-					// A cheap per-worker pseudo-random walk over the preloaded keys.
-					k := (int64(w)*7919 + i*104729) % n
-					return c.get(ctx, base+k)
-				}
-			}))
-		}
-	}
-	if wl["scan"] {
-		if err := loadWide(loader, loadIdx); err != nil {
-			log.Fatalf("load wide partition: %v", err)
-		}
-		for _, conc := range intsOf(*flagScanConc) {
-			run("scan 50k rows", fmt.Sprint(conc), *flagScanRound, closed(conc, func(c client, d int) opFunc {
-				return func(ctx context.Context, w int, i int64) error {
-					return c.scan(ctx, int32(d), *flagScanRows)
-				}
-			}))
-		}
-	}
-	if wl["batch"] {
-		for _, logged := range []bool{false, true} {
-			name := "batch64 unlogged"
-			if logged {
-				name = "batch64 logged"
-			}
-			for _, conc := range intsOf(*flagBatchConc) {
-				run(name, fmt.Sprint(conc), *flagRound, closed(conc, func(c client, d int) opFunc {
+	wideLoaded := false
+	// runWorkloads runs the workloads of wl on clients, at consistency cl.
+	runWorkloads := func() {
+		if wl["insert"] {
+			for _, conc := range intsOf(*flagConc) {
+				run("insert", fmt.Sprint(conc), *flagRound, closed(conc, func(c client, d int) opFunc {
 					var ctr atomic.Int64
-					base := keyBase(d, subBatch)
+					base := keyBase(d, subInsert)
 					return func(ctx context.Context, w int, i int64) error {
-						return c.batch(ctx, logged, base+(ctr.Add(1)%16384)*batchSize, batchSize)
+						return c.insert(ctx, base+ctr.Add(1))
+					}
+				}))
+				if conc == 64 {
+					if g := rows[len(rows)-1].res["gocql"]; g != nil {
+						insertRate64 = g.rate()
+					}
+				}
+			}
+		}
+		if wl["select"] {
+			n := int64(*flagPreload)
+			for _, conc := range intsOf(*flagConc) {
+				run("select", fmt.Sprint(conc), *flagRound, closed(conc, func(c client, d int) opFunc {
+					base := keyBase(d, subSelect)
+					return func(ctx context.Context, w int, i int64) error {
+						// A cheap per-worker pseudo-random walk over the preloaded keys.
+						k := (int64(w)*7919 + i*104729) % n
+						return c.get(ctx, base+k)
 					}
 				}))
 			}
 		}
-	}
-	if wl["open"] {
-		rate := *flagRate
-		if rate == 0 {
-			rate = insertRate64 / 2
-		}
-		if rate == 0 {
-			log.Printf("open loop: no gocql concurrency-64 insert rate measured and no -rate; using 2000 ops/s")
-			rate = 2000
-		}
-		perRound := *flagOpen / time.Duration(*flagRounds)
-		run(fmt.Sprintf("open-loop insert %.0f/s", rate), "open", perRound, func(c client, d int) func(*result, time.Duration, bool) {
-			if c.name() == floorName {
-				return nil // it meets any rate at once: no latency tail to see
-			}
-			base := keyBase(d, subOpen)
-			op := func(ctx context.Context, w int, i int64) error { return c.insert(ctx, base+i) }
-			return func(res *result, dur time.Duration, measure bool) {
-				if !measure {
-					dur = *flagWarmup
+		if wl["scan"] {
+			if !wideLoaded {
+				if err := loadWide(loader, loadIdx); err != nil {
+					log.Fatalf("load wide partition: %v", err)
 				}
-				openLoop(rate, dur, op, res, measure)
+				wideLoaded = true
 			}
-		})
+			for _, conc := range intsOf(*flagScanConc) {
+				run("scan 50k rows", fmt.Sprint(conc), *flagScanRound, closed(conc, func(c client, d int) opFunc {
+					return func(ctx context.Context, w int, i int64) error {
+						return c.scan(ctx, int32(d), *flagScanRows)
+					}
+				}))
+			}
+		}
+		if wl["batch"] {
+			for _, logged := range []bool{false, true} {
+				name := "batch64 unlogged"
+				if logged {
+					name = "batch64 logged"
+				}
+				for _, conc := range intsOf(*flagBatchConc) {
+					run(name, fmt.Sprint(conc), *flagRound, closed(conc, func(c client, d int) opFunc {
+						var ctr atomic.Int64
+						base := keyBase(d, subBatch)
+						return func(ctx context.Context, w int, i int64) error {
+							return c.batch(ctx, logged, base+(ctr.Add(1)%16384)*batchSize, batchSize)
+						}
+					}))
+				}
+			}
+		}
+		if wl["open"] {
+			rate := *flagRate
+			if rate == 0 {
+				rate = insertRate64 / 2
+			}
+			if rate == 0 {
+				log.Printf("open loop: no gocql concurrency-64 insert rate measured and no -rate; using 2000 ops/s")
+				rate = 2000
+			}
+			perRound := *flagOpen / time.Duration(*flagRounds)
+			run(fmt.Sprintf("open-loop insert %.0f/s", rate), "open", perRound, func(c client, d int) func(*result, time.Duration, bool) {
+				if c.name() == floorName {
+					return nil // it meets any rate at once: no latency tail to see
+				}
+				base := keyBase(d, subOpen)
+				op := func(ctx context.Context, w int, i int64) error { return c.insert(ctx, base+i) }
+				return func(res *result, dur time.Duration, measure bool) {
+					if !measure {
+						dur = *flagWarmup
+					}
+					openLoop(rate, dur, op, res, measure)
+				}
+			})
+		}
+	}
+
+	for _, cl = range cls {
+		clients = clients[:0]
+		for _, name := range names {
+			var c client
+			var err error
+			switch name {
+			case "cqlsql", rrName:
+				c, err = newOursNamed(name, ourDSN(name, cl))
+			case "gocql", "gocql-nocoalesce":
+				hosts, dc := []string{*flagHost}, ""
+				if clusterMode {
+					hosts, dc = cluster.hosts, cluster.dc
+				}
+				c, err = newTheirs(name, hosts, *flagKeyspace, name == "gocql", cl, dc)
+			case floorName:
+				c, err = newFloor()
+			}
+			if err != nil {
+				log.Fatalf("%s: %v", name, err)
+			}
+			clients = append(clients, c)
+		}
+		runWorkloads()
+		for _, c := range clients {
+			if o, ok := c.(*ours); ok && o.cn != nil && clusterMode {
+				shares = append(shares, fmt.Sprintf("%s, `%s`: %s", cl, o.label, hostShare(o.cn.Hosts())))
+			}
+			c.close()
+		}
 	}
 
 	if *flagMemProf != "" {
@@ -456,7 +552,12 @@ func main() {
 			f.Close()
 		}
 	}
-	out := render(rows, clients, started)
+	var out string
+	if clusterMode {
+		out = renderCluster(rows, names, started, shares)
+	} else {
+		out = render(rows, names, started)
+	}
 	fmt.Print(out)
 	if *flagOut != "" {
 		if err := os.MkdirAll(filepath.Dir(*flagOut), 0o755); err == nil {
@@ -489,7 +590,11 @@ func intsOf(s string) []int {
 
 // setup makes the keyspace and tables (with our driver, no keyspace in the DSN).
 func setup() error {
-	db, err := sql.Open("cassandra", fmt.Sprintf("cassandra://%s/?consistency=ONE", *flagHost))
+	host := *flagHost
+	if clusterMode {
+		host = cluster.hosts[0]
+	}
+	db, err := sql.Open("cassandra", fmt.Sprintf("cassandra://%s/?consistency=ONE", host))
 	if err != nil {
 		return err
 	}
@@ -498,7 +603,7 @@ func setup() error {
 	defer cancel()
 	ks := *flagKeyspace
 	for _, q := range []string{
-		"CREATE KEYSPACE IF NOT EXISTS " + ks + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
+		fmt.Sprintf("CREATE KEYSPACE IF NOT EXISTS %s WITH replication = {'class': 'SimpleStrategy', 'replication_factor': %d}", ks, *flagRF),
 		"CREATE TABLE IF NOT EXISTS " + ks + ".kv (pk bigint PRIMARY KEY, v1 bigint, v2 bigint)",
 		"CREATE TABLE IF NOT EXISTS " + ks + ".wide (p int, c int, b bigint, t text, bl blob, d double, bo boolean, ts timestamp, u uuid, f float, PRIMARY KEY (p, c))",
 		"CREATE TABLE IF NOT EXISTS " + ks + ".bench_meta (name text PRIMARY KEY, n bigint)",
@@ -506,6 +611,9 @@ func setup() error {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("%s: %w", q, err)
 		}
+	}
+	if err := checkReplication(ctx, db, ks, *flagRF); err != nil {
+		return err
 	}
 	return db.QueryRowContext(ctx, "SELECT release_version FROM system.local").Scan(&cassandraVersion)
 }
@@ -637,7 +745,7 @@ func fmtDur(d time.Duration) string {
 	}
 }
 
-func render(rows []row, clients []client, started time.Time) string {
+func render(rows []row, names []string, started time.Time) string {
 	var b strings.Builder
 	p := func(f string, a ...any) { fmt.Fprintf(&b, f, a...) }
 	cmd := "cd bench && go run ."
@@ -649,7 +757,13 @@ func render(rows []row, clients []client, started time.Time) string {
 	p("| date (UTC) | %s |\n", started.Format("2006-01-02 15:04"))
 	p("| machine | %d CPUs (nproc), %s; **Cassandra runs on the same machine, so client and server share these cores** |\n", runtime.NumCPU(), cpuModel())
 	p("| Go | %s %s/%s |\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
-	p("| Cassandra | %s, one node on 127.0.0.1, keyspace RF=1, CL=ONE |\n", cassandraVersion)
+	var cls []string
+	for _, r := range rows {
+		if len(cls) == 0 || cls[len(cls)-1] != r.cl {
+			cls = append(cls, r.cl)
+		}
+	}
+	p("| Cassandra | %s, one node on 127.0.0.1, keyspace RF=%d, CL=%s |\n", cassandraVersion, *flagRF, strings.Join(cls, " then "))
 	p("| drivers | cqlsql @ %s through database/sql (prepared *sql.Stmt, conns_per_host default 2%s); gocql v2 native API, NumConns 2: `gocql` with its defaults (WriteCoalesceWaitTime 200µs), `gocql-nocoalesce` with WriteCoalesceWaitTime 0 |\n", gitRev(), extraNote())
 	p("| command | `%s` |\n", cmd)
 	p("| rounds | measured rounds per driver: %d, alternating (ABC ABC ...), after a %s warm-up each; round %s (scans %s); open loop %s per driver in all |\n",
@@ -665,8 +779,8 @@ func render(rows []row, clients []client, started time.Time) string {
 	p("|---|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range rows {
 		ourRes := r.res["cqlsql"]
-		for _, c := range clients {
-			res := r.res[c.name()]
+		for _, name := range names {
+			res := r.res[name]
 			if res == nil {
 				continue
 			}
@@ -681,7 +795,7 @@ func render(rows []row, clients []client, started time.Time) string {
 				allocs = float64(res.mallocs) / float64(res.ops)
 			}
 			ratioOps, ratioP99 := "", ""
-			if ourRes != nil && c.name() != "cqlsql" && c.name() != floorName && res.rate() > 0 {
+			if ourRes != nil && name != "cqlsql" && name != floorName && res.rate() > 0 {
 				ratioOps = fmt.Sprintf("%.2f", ourRes.rate()/res.rate())
 				ratioP99 = fmt.Sprintf("%.2f", float64(ourRes.h.quantile(0.99))/float64(res.h.quantile(0.99)))
 			}
@@ -690,13 +804,21 @@ func render(rows []row, clients []client, started time.Time) string {
 				errs += fmt.Sprintf(" (%s)", strings.ReplaceAll(trunc(res.firstErr.Error(), 80), "|", "/"))
 			}
 			p("| %s | %s | %s | %.0f | %s | %s | %s | %s | %.1f | %.1f | %.1f | %s | %s | %s |\n",
-				r.workload, r.conc, c.name(), res.rate(), strings.Join(rr, " / "),
+				wlName(r, len(cls)), r.conc, name, res.rate(), strings.Join(rr, " / "),
 				fmtDur(res.h.quantile(0.5)), fmtDur(res.h.quantile(0.99)), fmtDur(res.h.quantile(0.999)),
 				cpu, sys, allocs, errs, ratioOps, ratioP99)
 		}
 	}
 	p("\nReproduce: `make bench` (microbenchmarks, then this with its defaults), or `cd bench && go run . -quick` for a run of a few minutes; `go run . -h` lists the flags (workloads, drivers, concurrencies, durations, -cpuprofile).\n")
 	return b.String()
+}
+
+// wlName is the row's workload, with its consistency when the run had several.
+func wlName(r row, ncl int) string {
+	if ncl > 1 {
+		return r.workload + " " + r.cl
+	}
+	return r.workload
 }
 
 func extraNote() string {

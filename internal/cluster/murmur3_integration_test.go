@@ -1,10 +1,11 @@
-package cluster
+package cluster_test
 
 import (
 	"context"
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"github.com/cqlsql/cassandra/internal/cluster"
 	"math"
 	"math/rand"
 	"strconv"
@@ -45,7 +46,7 @@ var tokenTables = []tokenTable{
 		fixed:  []string{"''", "'a'", "'héllo'", "'日本語'", "'🙂🙂🙂🙂'"}},
 	{name: "t_blob", pk: "k blob PRIMARY KEY", cols: "k", sel: "k, token(k)", parts: 1,
 		random: func(r *rand.Rand) string { return cqlBlob(randomBytes(r, 1+r.Intn(64))) },
-		fixed:  murmur3VectorLiterals()},
+		fixed:  cluster.Export_murmur3VectorLiterals()},
 	{name: "t_uuid", pk: "k uuid PRIMARY KEY", cols: "k", sel: "uuidAsBlob(k), token(k)", parts: 1,
 		random: func(r *rand.Rand) string { return randomUUID(r, 4) }},
 	{name: "t_timeuuid", pk: "k timeuuid PRIMARY KEY", cols: "k", sel: "timeuuidAsBlob(k), token(k)", parts: 1,
@@ -81,7 +82,7 @@ func TestIntegrationMurmur3MatchesServer(t *testing.T) {
 	if err := db.QueryRowContext(ctx, "SELECT partitioner FROM system.local").Scan(&partitioner); err != nil {
 		t.Fatal(err)
 	}
-	if p, err := PartitionerByName(partitioner); err != nil || p.Name() != (Murmur3Partitioner{}).Name() {
+	if p, err := cluster.PartitionerByName(partitioner); err != nil || p.Name() != (cluster.Murmur3Partitioner{}).Name() {
 		t.Skipf("the server's partitioner is %s, not Murmur3Partitioner", partitioner)
 	}
 
@@ -121,19 +122,19 @@ func TestIntegrationMurmur3MatchesServer(t *testing.T) {
 				if err := rows.Scan(dest...); err != nil {
 					t.Fatal(err)
 				}
-				key, err = AppendRoutingKey(key[:0], parts)
+				key, err = cluster.AppendRoutingKey(key[:0], parts)
 				if err != nil {
 					t.Fatal(err)
 				}
 				checked++
-				if got := Murmur3Token(key); got != token {
+				if got := cluster.Murmur3Token(key); got != token {
 					mismatches++
 					if mismatches <= 10 {
 						t.Errorf("routing key %x: Murmur3Token = %d, server token() = %d", key, got, token)
 					}
 				}
-				if tt.name == "t_blob" && isVectorKey[hexOf(key)] && testing.Verbose() {
-					t.Logf("vector {%q, %d},", hexOf(key), token)
+				if tt.name == "t_blob" && isVectorKey[cluster.Export_hexOf(key)] && testing.Verbose() {
+					t.Logf("vector {%q, %d},", cluster.Export_hexOf(key), token)
 				}
 			}
 			if err := rows.Err(); err != nil {
@@ -149,7 +150,7 @@ func TestIntegrationMurmur3MatchesServer(t *testing.T) {
 
 var isVectorKey = func() map[string]bool {
 	m := make(map[string]bool)
-	for _, k := range murmur3VectorKeys {
+	for _, k := range cluster.Export_murmur3VectorKeys {
 		m[k] = true
 	}
 	return m

@@ -1,8 +1,9 @@
-package cluster
+package cluster_test
 
 import (
 	"context"
 	"database/sql"
+	"github.com/cqlsql/cassandra/internal/cluster"
 	"strings"
 	"testing"
 	"time"
@@ -34,26 +35,26 @@ func TestIntegrationTokenMapFromServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := PartitionerByName(partitioner)
+	p, err := cluster.PartitionerByName(partitioner)
 	if err != nil {
 		t.Skip(err)
 	}
-	id, err := ParseHostID(hostID)
+	id, err := cluster.ParseHostID(hostID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ring := []Host{{ID: id, Addr: hosts[0], Datacenter: dc, Rack: rack, Tokens: tokens}}
+	ring := []cluster.Host{{ID: id, Addr: hosts[0], Datacenter: dc, Rack: rack, Tokens: tokens}}
 	rows, err := db.QueryContext(ctx, "SELECT host_id, data_center, rack, tokens FROM system.peers_v2")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for rows.Next() {
-		var h Host
+		var h cluster.Host
 		var s string
 		if err := rows.Scan(&s, &h.Datacenter, &h.Rack, &h.Tokens); err != nil {
 			t.Fatal(err)
 		}
-		if h.ID, err = ParseHostID(s); err != nil {
+		if h.ID, err = cluster.ParseHostID(s); err != nil {
 			t.Fatal(err)
 		}
 		ring = append(ring, h)
@@ -61,7 +62,7 @@ func TestIntegrationTokenMapFromServer(t *testing.T) {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	r, err := NewRing(p, ring)
+	r, err := cluster.NewRing(p, ring)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,18 +94,18 @@ func TestIntegrationTokenMapFromServer(t *testing.T) {
 	if err := krows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	tm, err := NewTokenMap(r, replication)
+	tm, err := cluster.NewTokenMap(r, replication)
 	if err != nil {
 		t.Fatalf("the server's replication settings: %v", err)
 	}
-	t.Logf("%d hosts, %d tokens, %d keyspaces in %d replica maps", len(r.Hosts()), r.Len(), len(replication), len(tm.maps))
+	t.Logf("%d hosts, %d tokens, %d keyspaces in %d replica maps", len(r.Hosts()), r.Len(), len(replication), cluster.Export_mapCount(tm))
 
 	key := []byte("any key")
 	want := min(3, len(r.Hosts()))
 	if got := tm.ReplicasOfKey(ks, key); len(got) != want {
 		t.Errorf("%s (NTS %s: 3): %d replicas, want %d", ks, dc, len(got), want)
 	}
-	if repl, ok := tm.Replication("system"); !ok || repl.Strategy != LocalStrategy || tm.ReplicasOfKey("system", key) != nil {
+	if repl, ok := tm.Replication("system"); !ok || repl.Strategy != cluster.LocalStrategy || tm.ReplicasOfKey("system", key) != nil {
 		t.Errorf("system: %v %v, want LocalStrategy without replicas", repl, ok)
 	}
 }

@@ -360,8 +360,18 @@ func diffTopology(old, now *Topology) topoDiff {
 // errUnknownDC is the error of a configured local datacenter the cluster
 // does not have.
 func errUnknownDC(dc string, t *Topology) error {
-	return fmt.Errorf("cassandra: local datacenter %q is not one of the cluster's datacenters %q: set local_dc to one of them (names are case sensitive)", dc, t.DCs())
+	return fmt.Errorf("cassandra: local datacenter %q is not one of the cluster's datacenters %q: set local_dc to one of them (names are case sensitive)%w", dc, t.DCs(), silent{ErrUnknownDC})
 }
+
+// ErrUnknownDC is matched (errors.Is) by the error of a Start whose
+// LocalDC the cluster does not have.
+var ErrUnknownDC = errors.New("unknown local datacenter")
+
+// silent wraps an error for errors.Is without adding to the text.
+type silent struct{ err error }
+
+func (s silent) Error() string { return "" }
+func (s silent) Unwrap() error { return s.err }
 
 var errNoContacts = errors.New("cassandra: no contact points given: list at least one host:port")
 
