@@ -550,6 +550,9 @@ func (m *Monitor) publish(t *Topology) {
 	for _, mv := range d.Moved {
 		m.info("host moved to a new address", "from", mv.From, "to", mv.Host.Addr, "host_id", mv.Host.ID.String())
 	}
+	for _, h := range d.Changed {
+		m.debug("host changed", "addr", h.Addr, "host_id", h.ID.String(), "release", h.ReleaseVersion, "schema", h.SchemaVersion, "tokens", len(h.Tokens))
+	}
 	if d.hostsChanged() && m.opts.OnTopology != nil {
 		m.opts.OnTopology(t)
 	}
