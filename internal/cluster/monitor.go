@@ -183,7 +183,7 @@ func (m *Monitor) Start(ctx context.Context) error {
 		}
 	}
 	if m.conn == nil {
-		return fmt.Errorf("cassandra: no contact point answered (tried %s): %w", strings.Join(addrs, ", "), errors.Join(tried...))
+		return fmt.Errorf("cassandra: no contact point answered (tried %s): %w; check the addresses and that the nodes are up", strings.Join(addrs, ", "), errorList(tried))
 	}
 	ctrl := t.HostByAddr(m.addr)
 	if m.localDC == "" {
@@ -550,6 +550,9 @@ func (m *Monitor) publish(t *Topology) {
 	for _, mv := range d.Moved {
 		m.info("host moved to a new address", "from", mv.From, "to", mv.Host.Addr, "host_id", mv.Host.ID.String())
 	}
+	for _, h := range d.Changed {
+		m.debug("host changed", "addr", h.Addr, "host_id", h.ID.String(), "release", h.ReleaseVersion, "schema", h.SchemaVersion, "tokens", len(h.Tokens))
+	}
 	if d.hostsChanged() && m.opts.OnTopology != nil {
 		m.opts.OnTopology(t)
 	}
@@ -656,7 +659,7 @@ func (m *Monitor) reconnect(ctx context.Context, cause error) {
 		}
 		delay := backoffDelay(round, rand.Float64())
 		m.warn("no host answers the control connection: retrying", "tried", tried,
-			"in", delay.Round(time.Millisecond).String(), "err", errors.Join(append(errs, rerrs...)...))
+			"in", delay.Round(time.Millisecond).String(), "err", errorList(append(errs, rerrs...)))
 		select {
 		case <-ctx.Done():
 			return
@@ -683,6 +686,19 @@ func (m *Monitor) knownHosts(lost string) []string {
 	rand.Shuffle(len(remote), func(i, j int) { remote[i], remote[j] = remote[j], remote[i] })
 	return append(append(local, remote...), lost)
 }
+
+// errorList is errors.Join on one line: "a; b".
+type errorList []error
+
+func (l errorList) Error() string {
+	s := make([]string, len(l))
+	for i, err := range l {
+		s[i] = err.Error()
+	}
+	return strings.Join(s, "; ")
+}
+
+func (l errorList) Unwrap() []error { return l }
 
 func (m *Monitor) info(msg string, args ...any) { m.logAt(slog.LevelInfo, msg, args...) }
 func (m *Monitor) warn(msg string, args ...any) { m.logAt(slog.LevelWarn, msg, args...) }
