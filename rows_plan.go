@@ -33,6 +33,7 @@ func newResultPlan(cols []protocol.ColumnSpec) (*resultPlan, error) {
 		scan:      make([]scanFunc, len(cols)),
 		scanTypes: make([]reflect.Type, len(cols)),
 	}
+	var decs codec.DecoderSet // equal column types share one decoder
 	for i, c := range cols {
 		p.names[i] = c.Name
 		p.scan[i] = scanFuncFor(c.Type)
@@ -44,7 +45,7 @@ func newResultPlan(cols []protocol.ColumnSpec) (*resultPlan, error) {
 			p.decode[i], p.scanTypes[i] = decodeUUIDString, typeString
 			continue
 		}
-		d, err := codec.NewDecoder(c.Type)
+		d, err := decs.Decoder(c.Type)
 		if err != nil {
 			return nil, codec.WithColumn(err, c.Name)
 		}

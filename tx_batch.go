@@ -187,8 +187,9 @@ func notApplied(f *protocol.ResponseFrame) error {
 		return nil
 	}
 	decs := make([]*codec.Decoder, len(cols))
+	var set codec.DecoderSet
 	for i, c := range cols {
-		d, err := codec.NewDecoder(c.Type)
+		d, err := set.Decoder(c.Type)
 		if err != nil {
 			return fmt.Errorf("cassandra: column %s of the batch result: %w", c.Name, unprefixed(err))
 		}

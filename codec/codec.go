@@ -3,7 +3,8 @@
 // and from Go values. It never touches the network.
 //
 // Decoding starts from a Type: NewDecoder compiles a plan once per result
-// column, and the plan's Decode turns the [bytes] of one cell into the
+// column (a DecoderSet once per distinct type of a result), and the plan's
+// Decode turns the [bytes] of one cell into the
 // natural Go value listed in TYPES.md (ScanType gives its reflect.Type).
 // Encoding is append-style: NewEncoder(t).Encode(dst, v) appends the value
 // bytes and reports whether the value was NULL or not set instead.
@@ -90,7 +91,7 @@ type decPlan struct {
 // malformed types (a map with one element type...) and nesting deeper
 // than 32.
 func NewDecoder(t Type) (*Decoder, error) {
-	p, err := compileDec(t, 0)
+	p, err := compileDec(t, 0, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +131,7 @@ func (p *decPlan) decode(b []byte) (any, error) {
 // Decode decodes b as a value of t. It compiles t on every call: use
 // NewDecoder for repeated decoding.
 func Decode(t Type, b []byte) (any, error) {
-	p, err := compileDec(t, 0)
+	p, err := compileDec(t, 0, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +141,7 @@ func Decode(t Type, b []byte) (any, error) {
 // ScanType returns the Go type Decode returns for t, or nil when t cannot
 // be decoded (unknown id, malformed type).
 func ScanType(t Type) reflect.Type {
-	p, err := compileDec(t, 0)
+	p, err := compileDec(t, 0, nil)
 	if err != nil {
 		return nil
 	}
@@ -165,7 +166,7 @@ type encPlan struct {
 
 // NewEncoder compiles the encoding plan of t.
 func NewEncoder(t Type) (*Encoder, error) {
-	p, err := compileEnc(t, 0)
+	p, err := compileEnc(t, 0, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +229,7 @@ func putInt32(b []byte, at int, v int32) []byte {
 // Encode appends v encoded as t; see Encoder.Encode. It compiles t on every
 // call: use NewEncoder for repeated encoding.
 func Encode(dst []byte, t Type, v any) ([]byte, Kind, error) {
-	p, err := compileEnc(t, 0)
+	p, err := compileEnc(t, 0, nil)
 	if err != nil {
 		return dst, KindBytes, err
 	}

@@ -75,7 +75,9 @@ func retype(err error, t Type) error {
 	return err
 }
 
-func compileDec(t Type, depth int) (*decPlan, error) {
+// compileDec compiles the plan of t, found at depth; its components come
+// from s when s is not nil.
+func compileDec(t Type, depth int, s *DecoderSet) (*decPlan, error) {
 	if depth > maxDepth {
 		return nil, fmt.Errorf("cassandra: type nesting deeper than %d", maxDepth)
 	}
@@ -120,7 +122,7 @@ func compileDec(t Type, depth int) (*decPlan, error) {
 		if len(t.Elems) != 1 {
 			return nil, fmt.Errorf("cassandra: malformed type %s: want 1 element type, got %d", t, len(t.Elems))
 		}
-		elem, err := compileDec(t.Elems[0], depth+1)
+		elem, err := subDec(t.Elems[0], depth+1, s)
 		if err != nil {
 			return nil, err
 		}
@@ -129,11 +131,11 @@ func compileDec(t Type, depth int) (*decPlan, error) {
 		if len(t.Elems) != 2 {
 			return nil, fmt.Errorf("cassandra: malformed type %s: want 2 element types, got %d", t, len(t.Elems))
 		}
-		k, err := compileDec(t.Elems[0], depth+1)
+		k, err := subDec(t.Elems[0], depth+1, s)
 		if err != nil {
 			return nil, err
 		}
-		v, err := compileDec(t.Elems[1], depth+1)
+		v, err := subDec(t.Elems[1], depth+1, s)
 		if err != nil {
 			return nil, err
 		}
@@ -144,7 +146,7 @@ func compileDec(t Type, depth int) (*decPlan, error) {
 		}
 		elems := make([]*decPlan, len(t.Elems))
 		for i, e := range t.Elems {
-			p, err := compileDec(e, depth+1)
+			p, err := subDec(e, depth+1, s)
 			if err != nil {
 				return nil, err
 			}
@@ -158,7 +160,7 @@ func compileDec(t Type, depth int) (*decPlan, error) {
 		if len(t.Elems) != 1 || t.Dimension < 1 || t.Dimension > maxVectorDim {
 			return nil, fmt.Errorf("cassandra: malformed type %s: want 1 element type and a dimension in 1..%d", t, maxVectorDim)
 		}
-		elem, err := compileDec(t.Elems[0], depth+1)
+		elem, err := subDec(t.Elems[0], depth+1, s)
 		if err != nil {
 			return nil, err
 		}
@@ -167,7 +169,9 @@ func compileDec(t Type, depth int) (*decPlan, error) {
 	return nil, fmt.Errorf("cassandra: unknown CQL type id 0x%04x", uint16(t.ID))
 }
 
-func compileEnc(t Type, depth int) (*encPlan, error) {
+// compileEnc compiles the plan of t, found at depth; its components come
+// from s when s is not nil.
+func compileEnc(t Type, depth int, s *EncoderSet) (*encPlan, error) {
 	if depth > maxDepth {
 		return nil, fmt.Errorf("cassandra: type nesting deeper than %d", maxDepth)
 	}
@@ -213,7 +217,7 @@ func compileEnc(t Type, depth int) (*encPlan, error) {
 		if len(t.Elems) != 1 {
 			return nil, fmt.Errorf("cassandra: malformed type %s: want 1 element type, got %d", t, len(t.Elems))
 		}
-		elem, err := compileEnc(t.Elems[0], depth+1)
+		elem, err := subEnc(t.Elems[0], depth+1, s)
 		if err != nil {
 			return nil, err
 		}
@@ -222,11 +226,11 @@ func compileEnc(t Type, depth int) (*encPlan, error) {
 		if len(t.Elems) != 2 {
 			return nil, fmt.Errorf("cassandra: malformed type %s: want 2 element types, got %d", t, len(t.Elems))
 		}
-		k, err := compileEnc(t.Elems[0], depth+1)
+		k, err := subEnc(t.Elems[0], depth+1, s)
 		if err != nil {
 			return nil, err
 		}
-		v, err := compileEnc(t.Elems[1], depth+1)
+		v, err := subEnc(t.Elems[1], depth+1, s)
 		if err != nil {
 			return nil, err
 		}
@@ -237,7 +241,7 @@ func compileEnc(t Type, depth int) (*encPlan, error) {
 		}
 		elems := make([]*encPlan, len(t.Elems))
 		for i, e := range t.Elems {
-			ep, err := compileEnc(e, depth+1)
+			ep, err := subEnc(e, depth+1, s)
 			if err != nil {
 				return nil, err
 			}
@@ -252,7 +256,7 @@ func compileEnc(t Type, depth int) (*encPlan, error) {
 		if len(t.Elems) != 1 || t.Dimension < 1 || t.Dimension > maxVectorDim {
 			return nil, fmt.Errorf("cassandra: malformed type %s: want 1 element type and a dimension in 1..%d", t, maxVectorDim)
 		}
-		elem, err := compileEnc(t.Elems[0], depth+1)
+		elem, err := subEnc(t.Elems[0], depth+1, s)
 		if err != nil {
 			return nil, err
 		}

@@ -34,7 +34,8 @@ func (LZ4) CompressBlock(dst, src []byte) ([]byte, error) {
 }
 
 // DecompressBlock appends the uncompressedLen bytes of the LZ4 raw block
-// src to dst.
+// src to dst. It allocates them only once a walk over src has found that
+// it decompresses to exactly that many.
 func (LZ4) DecompressBlock(dst, src []byte, uncompressedLen int) ([]byte, error) {
 	if uncompressedLen < 0 {
 		return dst, malformed("lz4 uncompressed length %d", uncompressedLen)
@@ -43,8 +44,16 @@ func (LZ4) DecompressBlock(dst, src []byte, uncompressedLen int) ([]byte, error)
 	if uncompressedLen == 0 {
 		return dst, nil
 	}
+	// Allocate only for a block that really produces what it declares.
+	n, err := lz4BlockLen(src, uncompressedLen)
+	if err != nil {
+		return dst, err
+	}
+	if n != uncompressedLen {
+		return dst, malformed("lz4 block decompresses to %d bytes, %d declared", n, uncompressedLen)
+	}
 	dst = grow(dst, uncompressedLen)
-	n, err := lz4.UncompressBlock(src, dst[start:])
+	n, err = lz4.UncompressBlock(src, dst[start:])
 	if err != nil {
 		return dst[:start], malformed("lz4 block: %v", err)
 	}

@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"encoding/binary"
 	"fmt"
 
 	"github.com/golang/snappy"
@@ -29,7 +30,8 @@ func (Snappy) Compress(dst, src []byte) ([]byte, error) {
 }
 
 // Decompress appends the decompressed Snappy block src, refusing a declared
-// length above maxLen before allocating.
+// length above maxLen, or one its elements do not add up to, before
+// allocating.
 func (Snappy) Decompress(dst, src []byte, maxLen int) ([]byte, error) {
 	n, err := snappy.DecodedLen(src)
 	if err != nil {
@@ -37,6 +39,15 @@ func (Snappy) Decompress(dst, src []byte, maxLen int) ([]byte, error) {
 	}
 	if err := checkMaxLen(n, maxLen); err != nil {
 		return dst, err
+	}
+	// Allocate only for a block that really produces what it declares.
+	_, k := binary.Uvarint(src) // DecodedLen has read it: k > 0
+	m, err := snappyBlockLen(src[k:], n)
+	if err != nil {
+		return dst, err
+	}
+	if m != n {
+		return dst, malformed("snappy block decompresses to %d bytes, %d declared", m, n)
 	}
 	start := len(dst)
 	dst = grow(dst, n)

@@ -103,6 +103,12 @@ func readColumnSpecs(r *Reader, cols []ColumnSpec, n int, global bool) ([]Column
 	if int64(n)*int64(minSize) > int64(r.Len()) {
 		return nil, malformed("%d column specs cannot fit in %d bytes", n, r.Len())
 	}
+	// Every column is a type node: check before allocating n of them.
+	nodes := MaxTypeNodes
+	if n > nodes {
+		return nil, errTypeNodes()
+	}
+	var shared sharedTypes
 	var gks, gtable string
 	var err error
 	if global {
@@ -142,7 +148,7 @@ func readColumnSpecs(r *Reader, cols []ColumnSpec, n int, global bool) ([]Column
 		if c.Name, err = r.readStringReuse(c.Name); err != nil {
 			return nil, err
 		}
-		if c.Type, err = r.ReadOption(); err != nil {
+		if c.Type, err = shared.read(r, &nodes); err != nil {
 			return nil, fmt.Errorf("%w (type of column %q)", err, c.Name)
 		}
 	}

@@ -10,17 +10,38 @@ import (
 // that ReadOption accepts, so hostile input cannot exhaust the stack.
 const MaxTypeDepth = 64
 
+// MaxTypeNodes bounds the type nodes (every type, top-level or nested in a
+// collection, tuple, UDT or vector) of one result metadata, counted over
+// all its columns. A node costs far more memory than the 2 bytes it can
+// take on the wire; the bound keeps the memory decoding metadata costs in
+// proportion to the bytes received. Cassandra tables stay far below it.
+const MaxTypeNodes = 1 << 15
+
+// errTypeNodes is the error of a metadata over MaxTypeNodes.
+func errTypeNodes() error {
+	return malformed("result metadata has more than %d type nodes (protocol.MaxTypeNodes)", MaxTypeNodes)
+}
+
 // ReadOption reads an [option] describing a column type (spec section
 // 4.2.5.2) and returns it as a codec.Type. Collections, tuples and UDTs are
-// read recursively up to MaxTypeDepth levels. A custom type whose class is
+// read recursively up to MaxTypeDepth levels and MaxTypeNodes types. A
+// custom type whose class is
 // org.apache.cassandra.db.marshal.VectorType(<elem>, <n>) is returned with
 // ID codec.TypeVector, Dimension n and the element type (see
 // ParseCustomType).
-func (r *Reader) ReadOption() (codec.Type, error) { return r.readOption(0) }
+func (r *Reader) ReadOption() (codec.Type, error) {
+	nodes := MaxTypeNodes
+	return r.readOption(0, &nodes)
+}
 
-func (r *Reader) readOption(depth int) (codec.Type, error) {
+// readOption reads one [option], taking its nodes from *nodes, the budget
+// left to the metadata it belongs to.
+func (r *Reader) readOption(depth int, nodes *int) (codec.Type, error) {
 	if depth >= MaxTypeDepth {
 		return codec.Type{}, malformed("type nested deeper than %d levels", MaxTypeDepth)
+	}
+	if *nodes--; *nodes < 0 {
+		return codec.Type{}, errTypeNodes()
 	}
 	id, err := r.ReadShort()
 	if err != nil {
@@ -33,25 +54,25 @@ func (r *Reader) readOption(depth int) (codec.Type, error) {
 		if err != nil {
 			return t, err
 		}
-		return ParseCustomType(name), nil
+		return parseCustomType(name, nodes)
 	case codec.TypeASCII, codec.TypeBigint, codec.TypeBlob, codec.TypeBoolean, codec.TypeCounter,
 		codec.TypeDecimal, codec.TypeDouble, codec.TypeFloat, codec.TypeInt, codec.TypeTimestamp,
 		codec.TypeUUID, codec.TypeVarchar, codec.TypeVarint, codec.TypeTimeUUID, codec.TypeInet,
 		codec.TypeDate, codec.TypeTime, codec.TypeSmallint, codec.TypeTinyint, codec.TypeDuration:
 		return t, nil
 	case codec.TypeList, codec.TypeSet:
-		e, err := r.readOption(depth + 1)
+		e, err := r.readOption(depth+1, nodes)
 		if err != nil {
 			return t, err
 		}
 		t.Elems = []codec.Type{e}
 		return t, nil
 	case codec.TypeMap:
-		k, err := r.readOption(depth + 1)
+		k, err := r.readOption(depth+1, nodes)
 		if err != nil {
 			return t, err
 		}
-		v, err := r.readOption(depth + 1)
+		v, err := r.readOption(depth+1, nodes)
 		if err != nil {
 			return t, err
 		}
@@ -64,7 +85,7 @@ func (r *Reader) readOption(depth int) (codec.Type, error) {
 		if t.Name, err = r.ReadString(); err != nil {
 			return t, err
 		}
-		n, err := r.readCount("UDT fields", 4) // [string] name + [option] id
+		n, err := r.readElemCount("UDT fields", 4, *nodes) // [string] name + [option] id
 		if err != nil {
 			return t, err
 		}
@@ -74,25 +95,35 @@ func (r *Reader) readOption(depth int) (codec.Type, error) {
 			if t.Fields[i], err = r.ReadString(); err != nil {
 				return t, err
 			}
-			if t.Elems[i], err = r.readOption(depth + 1); err != nil {
+			if t.Elems[i], err = r.readOption(depth+1, nodes); err != nil {
 				return t, err
 			}
 		}
 		return t, nil
 	case codec.TypeTuple:
-		n, err := r.readCount("tuple components", 2)
+		n, err := r.readElemCount("tuple components", 2, *nodes)
 		if err != nil {
 			return t, err
 		}
 		t.Elems = make([]codec.Type, n)
 		for i := 0; i < n; i++ {
-			if t.Elems[i], err = r.readOption(depth + 1); err != nil {
+			if t.Elems[i], err = r.readOption(depth+1, nodes); err != nil {
 				return t, err
 			}
 		}
 		return t, nil
 	}
 	return t, malformed("unknown type option id 0x%04x", id)
+}
+
+// readElemCount is readCount for the components of a tuple or UDT, which
+// must also fit in the nodes left, checked before they are allocated.
+func (r *Reader) readElemCount(what string, minSize, nodes int) (int, error) {
+	n, err := r.readCount(what, minSize)
+	if err == nil && n > nodes {
+		return 0, errTypeNodes()
+	}
+	return n, err
 }
 
 // AppendOption appends t as an [option]. A vector is written as the custom

@@ -63,22 +63,41 @@ var marshalNames = func() map[codec.TypeID]string {
 //     v3/v4 clients as a custom type, becomes codec.TypeDuration.
 //   - Anything else, including a malformed vector, stays
 //     Type{ID: codec.TypeCustom, Custom: class}.
+//
+// A class of more than MaxTypeNodes types stays custom too.
 func ParseCustomType(class string) codec.Type {
+	nodes := MaxTypeNodes
+	t, _ := parseCustomType(class, &nodes)
+	return t
+}
+
+// errClassNodes stops a classParser that has used up its nodes.
+var errClassNodes = errors.New("cassandra: too many types in a class name")
+
+// parseCustomType is ParseCustomType taking the types of a vector from
+// *nodes, which already paid for the custom type itself; it fails only
+// when they run out.
+func parseCustomType(class string, nodes *int) (codec.Type, error) {
 	custom := codec.Type{ID: codec.TypeCustom, Custom: class}
 	name := strings.TrimSpace(class)
 	short := strings.TrimPrefix(name, marshalPrefix)
 	if short == "DurationType" {
-		return codec.Type{ID: codec.TypeDuration}
+		return codec.Type{ID: codec.TypeDuration}, nil
 	}
 	if !strings.HasPrefix(short, "VectorType(") {
-		return custom
+		return custom, nil
 	}
-	p := classParser{s: name}
+	left := *nodes + 1 // the parser counts the vector itself again
+	p := classParser{s: name, nodes: &left}
 	t, err := p.parse(0)
-	if err != nil || p.skipSpace() != len(p.s) || t.ID != codec.TypeVector {
-		return custom
+	if errors.Is(err, errClassNodes) {
+		return custom, errTypeNodes()
 	}
-	return t
+	if err != nil || p.skipSpace() != len(p.s) || t.ID != codec.TypeVector {
+		return custom, nil // one custom type, already paid for
+	}
+	*nodes = left
+	return t, nil
 }
 
 // CustomClassName returns the class name Cassandra uses for a vector type,
@@ -157,8 +176,9 @@ func appendClassName(b *strings.Builder, t codec.Type, depth int) error {
 // classParser reads Cassandra's AbstractType class-name syntax:
 // Name[(arg, arg, ...)].
 type classParser struct {
-	s   string
-	pos int
+	s     string
+	pos   int
+	nodes *int // types left to parse
 }
 
 func (p *classParser) skipSpace() int {
@@ -202,6 +222,9 @@ func (p *classParser) peek() byte {
 func (p *classParser) parse(depth int) (codec.Type, error) {
 	if depth >= MaxTypeDepth {
 		return codec.Type{}, errors.New("cassandra: vector type: too deep")
+	}
+	if *p.nodes--; *p.nodes < 0 {
+		return codec.Type{}, errClassNodes
 	}
 	start := p.skipSpace()
 	full := p.ident()

@@ -79,7 +79,7 @@ func (s *Stmt) SetResult(id []byte, cols []protocol.ColumnSpec) {
 }
 
 // NewStmt builds a Stmt from a Prepared result, compiling one encoder per
-// bind marker.
+// distinct bind marker type.
 func NewStmt(keyspace, query string, p *protocol.Prepared) (*Stmt, error) {
 	s := &Stmt{
 		Keyspace:    keyspace,
@@ -92,8 +92,9 @@ func NewStmt(keyspace, query string, p *protocol.Prepared) (*Stmt, error) {
 		resultID:    p.ResultMetadataID,
 		result:      p.ResultMetadata.Columns,
 	}
+	var set codec.EncoderSet // equal bind marker types share one encoder
 	for i, c := range p.Metadata.Columns {
-		e, err := codec.NewEncoder(c.Type)
+		e, err := set.Encoder(c.Type)
 		if err != nil {
 			return nil, codec.WithColumn(err, c.Name)
 		}
