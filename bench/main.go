@@ -726,12 +726,20 @@ func cpuModel() string {
 	return "unknown"
 }
 
+// gitRev is the driver's commit, marked when the working tree outside
+// bench/ (which the bench builds, through its replace directive) differs
+// from it.
 func gitRev() string {
 	out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output()
 	if err != nil {
 		return "unknown"
 	}
-	return strings.TrimSpace(string(out))
+	rev := strings.TrimSpace(string(out))
+	st, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no", "--", ":(top)", ":(exclude,top)bench").Output()
+	if err == nil && len(strings.TrimSpace(string(st))) > 0 {
+		rev += " + uncommitted changes"
+	}
+	return rev
 }
 
 func fmtDur(d time.Duration) string {
