@@ -183,7 +183,7 @@ func (m *Monitor) Start(ctx context.Context) error {
 		}
 	}
 	if m.conn == nil {
-		return fmt.Errorf("cassandra: no contact point answered (tried %s): %w; check the addresses and that the nodes are up", strings.Join(addrs, ", "), errorList(tried))
+		return fmt.Errorf("cassandra: no contact point answered (tried %s): %w; check the addresses and that the nodes are up", strings.Join(addrs, ", "), unprefixed(errorList(tried)))
 	}
 	ctrl := t.HostByAddr(m.addr)
 	if m.localDC == "" {
@@ -292,19 +292,19 @@ func (m *Monitor) connect(ctx context.Context, addr string) (*Topology, error) {
 	defer cancel()
 	c, err := m.opts.Dial(dctx, addr, m.onEvent)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", addr, err)
+		return nil, fmt.Errorf("cassandra: %s: %w", addr, unprefixed(err))
 	}
 	// REGISTER before reading: a change between the read and REGISTER
 	// would otherwise be missed until the next full refresh (spec v4
 	// section 4.1.8).
 	if err := c.Register(dctx, protocol.EventTopologyChange, protocol.EventStatusChange, protocol.EventSchemaChange); err != nil {
 		c.Close()
-		return nil, fmt.Errorf("%s: %w", addr, err)
+		return nil, fmt.Errorf("cassandra: %s: %w", addr, unprefixed(err))
 	}
 	t, err := m.read(ctx, c, addr)
 	if err != nil {
 		c.Close()
-		return nil, fmt.Errorf("%s: %w", addr, err)
+		return nil, fmt.Errorf("cassandra: %s: %w", addr, unprefixed(err))
 	}
 	m.conn, m.addr = c, addr
 	m.ctrl.Store(&addr)
@@ -693,7 +693,7 @@ type errorList []error
 func (l errorList) Error() string {
 	s := make([]string, len(l))
 	for i, err := range l {
-		s[i] = err.Error()
+		s[i] = strings.TrimPrefix(err.Error(), "cassandra: ") // under a message of its own
 	}
 	return strings.Join(s, "; ")
 }

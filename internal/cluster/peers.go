@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/netip"
 	"strconv"
+	"strings"
 
 	"github.com/cqlsql/cassandra/codec"
 	"github.com/cqlsql/cassandra/protocol"
@@ -55,7 +56,7 @@ func decodeTopoRows(rows *protocol.Rows) ([]topoRow, error) {
 			return out, nil
 		}
 		if err != nil {
-			return out, fmt.Errorf("cassandra: reading topology rows: %w", err)
+			return out, fmt.Errorf("cassandra: reading topology rows: %w", unprefixed(err))
 		}
 		var r topoRow
 		for i, cell := range cells {
@@ -81,19 +82,19 @@ func (r *topoRow) set(col protocol.ColumnSpec, cell []byte) error {
 		return decodeAddr(col.Type, cell, &r.RPCAddress)
 	case "native_port":
 		if col.Type.ID != codec.TypeInt {
-			return fmt.Errorf("type %v, want int", col.Type)
+			return fmt.Errorf("cassandra: type %v, want int", col.Type)
 		}
 		p, err := codec.DecodeInt(cell)
 		if err != nil {
 			return err
 		}
 		if p <= 0 || p > 65535 {
-			return fmt.Errorf("port %d out of range", p)
+			return fmt.Errorf("cassandra: port %d out of range", p)
 		}
 		r.NativePort = int(p)
 	case "host_id":
 		if col.Type.ID != codec.TypeUUID {
-			return fmt.Errorf("type %v, want uuid", col.Type)
+			return fmt.Errorf("cassandra: type %v, want uuid", col.Type)
 		}
 		u, err := codec.DecodeUUID(cell)
 		if err != nil {
@@ -102,7 +103,7 @@ func (r *topoRow) set(col protocol.ColumnSpec, cell []byte) error {
 		r.HostID, r.HasHostID = HostID(u), true
 	case "schema_version":
 		if col.Type.ID != codec.TypeUUID && col.Type.ID != codec.TypeTimeUUID {
-			return fmt.Errorf("type %v, want uuid", col.Type)
+			return fmt.Errorf("cassandra: type %v, want uuid", col.Type)
 		}
 		u, err := codec.DecodeUUID(cell)
 		if err != nil {
@@ -120,7 +121,7 @@ func (r *topoRow) set(col protocol.ColumnSpec, cell []byte) error {
 	case "tokens":
 		if (col.Type.ID != codec.TypeSet && col.Type.ID != codec.TypeList) || len(col.Type.Elems) != 1 ||
 			(col.Type.Elems[0].ID != codec.TypeVarchar && col.Type.Elems[0].ID != codec.TypeASCII) {
-			return fmt.Errorf("type %v, want set<text>", col.Type)
+			return fmt.Errorf("cassandra: type %v, want set<text>", col.Type)
 		}
 		v, err := codec.Decode(col.Type, cell)
 		if err != nil {
@@ -133,7 +134,7 @@ func (r *topoRow) set(col protocol.ColumnSpec, cell []byte) error {
 
 func decodeAddr(t codec.Type, cell []byte, dst *netip.Addr) error {
 	if t.ID != codec.TypeInet {
-		return fmt.Errorf("type %v, want inet", t)
+		return fmt.Errorf("cassandra: type %v, want inet", t)
 	}
 	a, err := codec.DecodeInetAddr(cell)
 	if err != nil {
@@ -151,7 +152,7 @@ func decodeText(t codec.Type, cell []byte, dst *string) error {
 	case codec.TypeASCII:
 		*dst, err = codec.DecodeASCII(cell)
 	default:
-		err = fmt.Errorf("type %v, want text", t)
+		err = fmt.Errorf("cassandra: type %v, want text", t)
 	}
 	return err
 }
@@ -174,7 +175,7 @@ func decodeKeyspaceRows(rows *protocol.Rows) (map[string]map[string]string, []st
 			return out, bad, nil
 		}
 		if err != nil {
-			return out, bad, fmt.Errorf("cassandra: reading system_schema.keyspaces: %w", err)
+			return out, bad, fmt.Errorf("cassandra: reading system_schema.keyspaces: %w", unprefixed(err))
 		}
 		var name string
 		if err := decodeText(cols[0].Type, cells[0], &name); err != nil || name == "" {
@@ -204,11 +205,11 @@ func (r *topoRow) nativeEndpoint(defaultPort int) (string, error) {
 		addr, port = r.RPCAddress, 0
 	}
 	if !addr.IsValid() {
-		return "", fmt.Errorf("no native_address or rpc_address")
+		return "", fmt.Errorf("cassandra: no native_address or rpc_address")
 	}
 	if addr.IsUnspecified() {
 		if !r.Peer.IsValid() || r.Peer.IsUnspecified() {
-			return "", fmt.Errorf("address %v binds every interface and peer is missing", addr)
+			return "", fmt.Errorf("cassandra: address %v binds every interface and peer is missing", addr)
 		}
 		addr = r.Peer
 	}
@@ -216,7 +217,7 @@ func (r *topoRow) nativeEndpoint(defaultPort int) (string, error) {
 		port = defaultPort
 	}
 	if port <= 0 || port > 65535 {
-		return "", fmt.Errorf("no usable native port (%d)", port)
+		return "", fmt.Errorf("cassandra: no usable native port (%d)", port)
 	}
 	return netip.AddrPortFrom(addr, uint16(port)).String(), nil
 }
@@ -239,20 +240,20 @@ func (r *topoRow) name() string {
 // still joining, or a row gossip left behind.
 func peerHost(r *topoRow, defaultPort int) (Host, error) {
 	if len(r.Bad) > 0 {
-		return Host{}, fmt.Errorf("%s: cells do not decode: %v", r.name(), r.Bad)
+		return Host{}, fmt.Errorf("cassandra: %s: cells do not decode: %s", r.name(), strings.Join(r.Bad, "; "))
 	}
 	addr, err := r.nativeEndpoint(defaultPort)
 	switch {
 	case err != nil:
-		return Host{}, fmt.Errorf("%s: %w", r.name(), err)
+		return Host{}, fmt.Errorf("cassandra: %s: %w", r.name(), unprefixed(err))
 	case !r.HasHostID:
-		return Host{}, fmt.Errorf("%s: no host_id", r.name())
+		return Host{}, fmt.Errorf("cassandra: %s: no host_id", r.name())
 	case r.Datacenter == "":
-		return Host{}, fmt.Errorf("%s: no data_center", r.name())
+		return Host{}, fmt.Errorf("cassandra: %s: no data_center", r.name())
 	case r.Rack == "":
-		return Host{}, fmt.Errorf("%s: no rack", r.name())
+		return Host{}, fmt.Errorf("cassandra: %s: no rack", r.name())
 	case len(r.Tokens) == 0:
-		return Host{}, fmt.Errorf("%s: no tokens", r.name())
+		return Host{}, fmt.Errorf("cassandra: %s: no tokens", r.name())
 	}
 	return r.host(addr), nil
 }

@@ -67,7 +67,7 @@ func ParseReplication(options map[string]string) (Replication, error) {
 	case "SimpleStrategy":
 		rf, err := parseFactor(options["replication_factor"])
 		if err != nil {
-			return Replication{}, fmt.Errorf("cassandra: SimpleStrategy replication_factor: %w", err)
+			return Replication{}, fmt.Errorf("cassandra: SimpleStrategy replication_factor: %w", unprefixed(err))
 		}
 		return Replication{Strategy: SimpleStrategy, Factor: rf}, nil
 	case "NetworkTopologyStrategy":
@@ -80,7 +80,7 @@ func ParseReplication(options map[string]string) (Replication, error) {
 			}
 			rf, err := parseFactor(v)
 			if err != nil {
-				return Replication{}, fmt.Errorf("cassandra: NetworkTopologyStrategy datacenter %q: %w", dc, err)
+				return Replication{}, fmt.Errorf("cassandra: NetworkTopologyStrategy datacenter %q: %w", dc, unprefixed(err))
 			}
 			if rf > 0 {
 				r.Datacenters = append(r.Datacenters, DatacenterFactor{dc, rf})
@@ -102,12 +102,12 @@ func parseFactor(s string) (int, error) {
 	all, transient, isTransient := strings.Cut(strings.TrimSpace(s), "/")
 	n, err := strconv.Atoi(all)
 	if err != nil || n < 0 {
-		return 0, fmt.Errorf("replication factor %q is not a number of replicas", s)
+		return 0, fmt.Errorf("cassandra: replication factor %q is not a number of replicas", s)
 	}
 	if isTransient {
 		t, err := strconv.Atoi(transient)
 		if err != nil || t < 0 || t > n {
-			return 0, fmt.Errorf("replication factor %q has a bad transient part", s)
+			return 0, fmt.Errorf("cassandra: replication factor %q has a bad transient part", s)
 		}
 	}
 	return n, nil

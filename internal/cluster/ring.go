@@ -45,7 +45,7 @@ func NewRing(p Partitioner, hosts []Host) (*Ring, error) {
 		for _, s := range h.Tokens {
 			t, err := p.ParseToken(s)
 			if err != nil {
-				return nil, fmt.Errorf("cassandra: host %s (%s): %w", h.ID, h.Addr, err)
+				return nil, fmt.Errorf("cassandra: host %s (%s): %w", h.ID, h.Addr, unprefixed(err))
 			}
 			entries = append(entries, entry{t, int32(i)})
 		}

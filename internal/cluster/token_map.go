@@ -49,7 +49,7 @@ func NewTokenMap(ring *Ring, replication map[string]map[string]string) (*TokenMa
 func (m *TokenMap) put(name string, options map[string]string) error {
 	repl, err := ParseReplication(options)
 	if err != nil {
-		return fmt.Errorf("cassandra: keyspace %q: %w", name, err)
+		return fmt.Errorf("cassandra: keyspace %q: %w", name, unprefixed(err))
 	}
 	return m.putParsed(name, repl)
 }
@@ -60,7 +60,7 @@ func (m *TokenMap) putParsed(name string, repl Replication) error {
 	if !ok {
 		var err error
 		if rm, err = NewReplicaMap(m.ring, repl); err != nil {
-			return fmt.Errorf("cassandra: keyspace %q: %w", name, err)
+			return fmt.Errorf("cassandra: keyspace %q: %w", name, unprefixed(err))
 		}
 		m.maps[k] = rm
 	}

@@ -365,7 +365,7 @@ func errUnknownDC(dc string, t *Topology) error {
 
 // ErrUnknownDC is matched (errors.Is) by the error of a Start whose
 // LocalDC the cluster does not have.
-var ErrUnknownDC = errors.New("unknown local datacenter")
+var ErrUnknownDC = errors.New("cassandra: unknown local datacenter")
 
 // silent wraps an error for errors.Is without adding to the text.
 type silent struct{ err error }
