@@ -45,18 +45,22 @@ func BenchmarkFakeInsert(b *testing.B) {
 // BenchmarkIntegrationInsert measures a prepared point write through
 // database/sql, in parallel.
 func BenchmarkIntegrationInsert(b *testing.B) {
-	db, _, _ := testDB(b)
-	mustExec(b, db, "CREATE TABLE kv (k int PRIMARY KEY, v text)")
-	b.ReportAllocs()
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		k := 0
-		for pb.Next() {
-			k++
-			if _, err := db.Exec("INSERT INTO kv (k, v) VALUES (?, ?)", k, "value"); err != nil {
-				b.Error(err)
-				return
-			}
-		}
-	})
+	for _, mode := range routingModes {
+		b.Run(mode.name, func(b *testing.B) {
+			db, _, _ := testDB(b, mode.edit)
+			mustExec(b, db, "CREATE TABLE kv (k int PRIMARY KEY, v text)")
+			b.ReportAllocs()
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				k := 0
+				for pb.Next() {
+					k++
+					if _, err := db.Exec("INSERT INTO kv (k, v) VALUES (?, ?)", k, "value"); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
+	}
 }

@@ -5,22 +5,36 @@ import (
 )
 
 // BenchmarkIntegrationPointSelect measures a prepared point read through
-// database/sql, in parallel.
+// database/sql, in parallel: routed by token (the default) and with
+// host_discovery=false (round robin over the DSN's hosts).
 func BenchmarkIntegrationPointSelect(b *testing.B) {
-	db, _, _ := testDB(b)
-	mustExec(b, db, "CREATE TABLE kv (k int PRIMARY KEY, v text)")
-	mustExec(b, db, "INSERT INTO kv (k, v) VALUES (?, ?)", 1, "value")
-	b.ReportAllocs()
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		var v string
-		for pb.Next() {
-			if err := db.QueryRow("SELECT v FROM kv WHERE k = ?", 1).Scan(&v); err != nil {
-				b.Error(err)
-				return
-			}
-		}
-	})
+	for _, mode := range routingModes {
+		b.Run(mode.name, func(b *testing.B) {
+			db, _, _ := testDB(b, mode.edit)
+			mustExec(b, db, "CREATE TABLE kv (k int PRIMARY KEY, v text)")
+			mustExec(b, db, "INSERT INTO kv (k, v) VALUES (?, ?)", 1, "value")
+			b.ReportAllocs()
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				var v string
+				for pb.Next() {
+					if err := db.QueryRow("SELECT v FROM kv WHERE k = ?", 1).Scan(&v); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
+	}
+}
+
+// routingModes are the two ways requests find their host.
+var routingModes = []struct {
+	name string
+	edit func(*Config)
+}{
+	{"token-aware", func(*Config) {}},
+	{"round-robin", func(c *Config) { c.HostDiscovery = false }},
 }
 
 // BenchmarkIntegrationScanPages measures reading 1,000 rows in pages of 100.

@@ -1,6 +1,7 @@
 package cassandra
 
-// route appends to dst the partition key of the request, built from
+// route appends to dst the partition key of the request (a key of one
+// component with an empty dst is returned as it is, without a copy), built from
 // its bound values by the prepared statement's partition-key indexes (spec
 // v4 section 4.2.5.4): one component as is; several as, each, a 2-byte
 // length, the bytes and a 0x00. It also returns the keyspace of the key's
@@ -21,6 +22,9 @@ func (r *request) route(dst []byte) (key []byte, keyspace string, ok bool) {
 		}
 	}
 	keyspace = ps.Bound[ps.PKIndexes[0]].Keyspace
+	if len(ps.PKIndexes) == 1 && len(dst) == 0 {
+		return r.values[ps.PKIndexes[0]].Bytes, keyspace, true // as is: no copy
+	}
 	if len(ps.PKIndexes) == 1 {
 		return append(dst, r.values[ps.PKIndexes[0]].Bytes...), keyspace, true
 	}

@@ -201,8 +201,7 @@ func (c *Connector) plan(dst []string, op operation) []string {
 	if r, ok := op.(routed); ok {
 		in.LocalOnly, in.FixedOrder = r.localOnly(), r.conditional()
 		if t.Tokens != nil {
-			var buf [64]byte
-			if key, ks, ok := r.route(buf[:0]); ok {
+			if key, ks, ok := r.route(nil); ok {
 				in.Replicas = t.Tokens.ReplicasOfKey(ks, key)
 			}
 		}

@@ -211,6 +211,10 @@ commitlog_sync_period: 10000ms
 auto_bootstrap: false
 auto_snapshot: false
 snapshot_before_compaction: false
+# make test runs ten JVMs on two CPUs: a write that waits for the commit
+# log past the 2 s default fails with WRITE_TIMEOUT although nothing is wrong.
+write_request_timeout: 10000ms
+read_request_timeout: 10000ms
 # Tests create and drop many tables; keep the server light.
 concurrent_compactors: 1
 user_defined_functions_enabled: true
