@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
-	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -84,32 +83,13 @@ func clientsNamed(t testing.TB, db *sql.DB, app string) int {
 	return n
 }
 
-// checkNoGoroutinesAfter fails the test when, some time after done runs,
-// more goroutines are alive than before start.
-func goroutinesSettle(t *testing.T, before int) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		n := runtime.NumGoroutine()
-		if n <= before {
-			return
-		}
-		if time.Now().After(deadline) {
-			buf := make([]byte, 1<<20)
-			buf = buf[:runtime.Stack(buf, true)]
-			t.Fatalf("%d goroutines after db.Close, %d before:\n%s", n, before, buf)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
 // TestClusterDiscoversEveryNode: a DSN naming one node of three has
 // sockets to all three within 2 s of the first request, as each node's
 // system_views.clients shows, and Hosts reports them; db.Close leaves no
 // goroutine and no socket behind.
 func TestClusterDiscoversEveryNode(t *testing.T) {
 	hosts := testcluster.ThreeNodes.Hosts(t)
-	before := runtime.NumGoroutine()
+	checkGoroutines(t) // once db and the node DBs are closed
 	app := testcluster.Name("disc")
 	cfg := clusterConfig(t, hosts)
 	cfg.AppName = app
@@ -172,9 +152,7 @@ func TestClusterDiscoversEveryNode(t *testing.T) {
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
-		nodes[i].Close()
 	}
-	goroutinesSettle(t, before)
 }
 
 // TestClusterTokenAware: in an RF=1 keyspace, every read and write of a
