@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -341,21 +342,8 @@ func TestClusterNodeRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ins.Close()
-	ctx, stop := context.WithCancel(context.Background())
+	stop := writeLoad(ins)
 	defer stop()
-	failures := make(chan error, 1024)
-	done := make(chan struct{})
-	go func() { // the workload: writes as fast as one goroutine can
-		defer close(done)
-		for i := 0; ctx.Err() == nil; i++ {
-			if _, err := ins.ExecContext(ctx, i, i); err != nil && ctx.Err() == nil {
-				select {
-				case failures <- err:
-				default:
-				}
-			}
-		}
-	}()
 	requestsTo := func(addr string) int64 { return requestsByAddr(c)[addr] }
 	time.Sleep(time.Second)
 	if requestsTo(node.Addr) == 0 {
@@ -391,15 +379,80 @@ func TestClusterNodeRestart(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Logf("%s got requests %v after answering CQL again", node.Addr, time.Since(back).Round(time.Millisecond))
-	stop()
-	<-done
-	close(failures)
-	n := 0
-	for err := range failures {
-		if n < 3 {
+	failures := stop()
+	for i, err := range failures {
+		if i < 3 {
 			t.Logf("a write failed while the node was down: %v", err)
 		}
-		n++
 	}
-	t.Logf("%d writes failed in all", n)
+	t.Logf("%d writes failed in all", len(failures))
+}
+
+// writeLoad runs ins(i, i) for i = 0, 1, ... on one goroutine until the
+// returned stop is called; stop returns the errors (at most 1,000).
+func writeLoad(ins *sql.Stmt) (stop func() []error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var failures []error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; ctx.Err() == nil; i++ {
+			if _, err := ins.ExecContext(ctx, i, i); err != nil && ctx.Err() == nil && len(failures) < 1000 {
+				failures = append(failures, err)
+			}
+		}
+	}()
+	var once sync.Once
+	return func() []error {
+		once.Do(func() { cancel(); <-done })
+		return failures
+	}
+}
+
+// TestClusterNodeJoins: a node that joins a running cluster (a cluster of
+// the test's own, started with two of its three nodes) coordinates
+// requests within 10 s of answering CQL, without a restart of the
+// *sql.DB.
+func TestClusterNodeJoins(t *testing.T) {
+	testcluster.ThreeNodes.Hosts(t) // runs where the multi-node tests run
+	j := testcluster.LaunchJoining(t, 3, 2, "CASSANDRA_PORT=9082", "CASSANDRA_STORAGE_PORT=7800",
+		"CASSANDRA_NUM_TOKENS=16", "CASSANDRA_HEAP=512M")
+	addrs := j.Addrs()
+	cfg := clusterConfig(t, addrs)
+	cfg.Consistency = One
+	cfg.Timeout = 10 * time.Second
+	c, err := newConnector(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sql.OpenDB(c)
+	defer db.Close()
+	ks := testcluster.Name("join")
+	mustExec(t, db, "CREATE KEYSPACE "+ks+" WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}")
+	mustExec(t, db, "CREATE TABLE "+ks+".kv (k int PRIMARY KEY, v int)")
+	ins, err := db.Prepare("INSERT INTO " + ks + ".kv (k, v) VALUES (?, ?)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ins.Close()
+	stop := writeLoad(ins)
+	defer stop()
+	time.Sleep(time.Second)
+	if n := len(c.Hosts()); n != 2 {
+		t.Fatalf("Hosts() = %d hosts before the join, want 2: %+v", n, c.Hosts())
+	}
+
+	j.Start(t, 3)
+	joined := time.Now()
+	newcomer := addrs[2]
+	for requestsByAddr(c)[newcomer] == 0 {
+		if time.Since(joined) > 10*time.Second {
+			t.Fatalf("%s answers CQL and coordinated no request within 10s: %+v", newcomer, c.Hosts())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Logf("%s got requests %v after answering CQL", newcomer, time.Since(joined).Round(time.Millisecond))
+	if failures := stop(); len(failures) > 0 {
+		t.Errorf("%d writes failed during the join; the first: %v", len(failures), failures[0])
+	}
 }

@@ -4,6 +4,7 @@
 #
 #   scripts/cassandra.sh up       fetch jars if needed, start every node, wait for CQL
 #   scripts/cassandra.sh fetch    fetch the jars only (concurrent starts share one fetch)
+#   scripts/cassandra.sh wipe     delete the run dir of stopped nodes (a new cluster next time)
 #   scripts/cassandra.sh down     stop what this script started (by pid file only)
 #   scripts/cassandra.sh status   print each node's state; exit 1 if one is down
 #   scripts/cassandra.sh log [N]  tail node N's server log (default 1)
@@ -11,6 +12,8 @@
 #
 # Settings (environment):
 #   CASSANDRA_NODES=1..4     nodes on 127.0.0.1 to 127.0.0.4 (default 1)
+#   CASSANDRA_START_NODES=N  up starts nodes 1..N only (default all); a later up
+#                            with more starts the others, which join the cluster
 #   CASSANDRA_NUM_TOKENS=N   vnodes per node (default 1 for one node, with evenly
 #                            spaced tokens; 16, Cassandra 5.0's default, for more)
 #   CASSANDRA_DCS=1|2        datacenters: with 2, the first half of the nodes (rounded
@@ -36,6 +39,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 HERE="$ROOT/scripts/cassandra"
 NODES=${CASSANDRA_NODES:-1}
+START_NODES=${CASSANDRA_START_NODES:-$NODES}
 DCS=${CASSANDRA_DCS:-1}
 if [ "$NODES" = 1 ]; then NUM_TOKENS=${CASSANDRA_NUM_TOKENS:-1}; else NUM_TOKENS=${CASSANDRA_NUM_TOKENS:-16}; fi
 AUTH=${CASSANDRA_AUTH:-0}
@@ -72,6 +76,8 @@ die() { say "$*"; exit 1; }
 
 case "$NODES" in 1 | 2 | 3 | 4) ;; *) die "CASSANDRA_NODES must be 1 to 4, not '$NODES'" ;; esac
 case "$DCS" in 1 | 2) ;; *) die "CASSANDRA_DCS must be 1 or 2, not '$DCS'" ;; esac
+case "$START_NODES" in [1-4]) [ "$START_NODES" -le "$NODES" ] || die "CASSANDRA_START_NODES ($START_NODES) is more than CASSANDRA_NODES ($NODES)" ;;
+*) die "CASSANDRA_START_NODES must be 1 to CASSANDRA_NODES, not '$START_NODES'" ;; esac
 case "$NUM_TOKENS" in '' | *[!0-9]*) die "CASSANDRA_NUM_TOKENS must be a number, not '$NUM_TOKENS'" ;; esac
 [ "$NUM_TOKENS" -ge 1 ] && [ "$NUM_TOKENS" -le 256 ] || die "CASSANDRA_NUM_TOKENS must be 1 to 256, not $NUM_TOKENS"
 [ "$TLS_CLIENT_AUTH" = 1 ] && [ "$TLS" != 1 ] && die "CASSANDRA_TLS_CLIENT_AUTH=1 needs CASSANDRA_TLS=1"
@@ -332,7 +338,7 @@ cmd_up() {
 	build_ping
 	[ "$TLS" = 1 ] && make_certs
 	local n pid
-	for n in $(seq 1 "$NODES"); do
+	for n in $(seq 1 "$START_NODES"); do
 		pid=$(live_pid "$n")
 		if [ -n "$pid" ]; then
 			if v=$(ping_node "$n" 2>/dev/null); then
@@ -354,6 +360,20 @@ cmd_up() {
 		# Nodes join one after another, as a real cluster must.
 		wait_node "$n"
 	done
+}
+
+# cmd_wipe deletes the run dir (data, logs, configuration), so that the
+# next up starts a new cluster; it refuses while a node runs.
+cmd_wipe() {
+	local f n
+	for f in "$RUN"/node*/cassandra.pid; do
+		[ -e "$f" ] || continue
+		n=${f%/cassandra.pid}
+		n=${n##*/node}
+		[ -z "$(live_pid "$n")" ] || die "node $n is running: run down first"
+	done
+	rm -rf "$RUN"
+	say "wiped $RUN"
 }
 
 cmd_down() {
@@ -404,9 +424,10 @@ cmd_status() {
 case "${1:-}" in
 up) cmd_up ;;
 fetch) mkdir -p "$CACHE"; fetch_jars ;;
+wipe) cmd_wipe ;;
 down) cmd_down ;;
 status) cmd_status ;;
 log) tail -50 "$(node_dir "${2:-1}")/logs/system.log" ;;
 dir) echo "$RUN" ;;
-*) die "usage: $0 up|fetch|down|status|log [N]|dir" ;;
+*) die "usage: $0 up|fetch|down|wipe|status|log [N]|dir" ;;
 esac

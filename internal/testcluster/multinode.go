@@ -2,6 +2,7 @@ package testcluster
 
 import (
 	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -82,5 +83,79 @@ func (n *ClusterNode) Restart(t testing.TB) {
 	t.Helper()
 	if out, err := n.output("up"); err != nil {
 		t.Fatalf("restarting node %d (%s): %v\n%s", n.index, n.Addr, err, out)
+	}
+}
+
+// Joining is a cluster a test starts for itself, fresh (any earlier run of
+// it wiped), with only some of its nodes up at first, so that the others
+// can join it later as new nodes. It is stopped and wiped when the test
+// ends.
+type Joining struct {
+	Node     // node 1: Addr is its address
+	nodes int
+}
+
+// LaunchJoining starts nodes 1..start of a cluster of nodes nodes with the
+// launcher's settings in env (CASSANDRA_PORT and CASSANDRA_STORAGE_PORT at
+// least, so that it has ports of its own). It skips the test when the
+// machine cannot run the launcher, or fails it when Required.
+func LaunchJoining(t testing.TB, nodes, start int, env ...string) *Joining {
+	t.Helper()
+	root := moduleRoot(t)
+	for _, tool := range []string{"java", "mvn"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			if Required() {
+				t.Fatalf("the test starts a cluster of its own and %s is missing", tool)
+			}
+			t.Skipf("the test starts a cluster of its own and %s is missing", tool)
+		}
+	}
+	port := "9042"
+	for _, e := range env {
+		if v, ok := strings.CutPrefix(e, "CASSANDRA_PORT="); ok {
+			port = v
+		}
+	}
+	j := &Joining{nodes: nodes, Node: Node{Addr: "127.0.0.1:" + port, root: root,
+		env: append(append(os.Environ(), env...), "CASSANDRA_NODES="+strconv.Itoa(nodes))}}
+	t.Cleanup(func() {
+		j.run(t, "down")
+		j.run(t, "wipe")
+	})
+	if err := j.run(t, "down"); err != nil {
+		t.Fatal(err)
+	}
+	if err := j.run(t, "wipe"); err != nil {
+		t.Fatal(err)
+	}
+	j.start(t, start)
+	return j
+}
+
+// Addrs returns the addresses of all the cluster's nodes, started or not.
+func (j *Joining) Addrs() []string {
+	host, port, _ := strings.Cut(j.Addr, ":")
+	base := strings.TrimSuffix(host, "1")
+	out := make([]string, j.nodes)
+	for i := range out {
+		out[i] = base + strconv.Itoa(i+1) + ":" + port
+	}
+	return out
+}
+
+// Start starts nodes up to n (those not running yet join the cluster) and
+// waits until they answer CQL.
+func (j *Joining) Start(t testing.TB, n int) {
+	t.Helper()
+	j.start(t, n)
+}
+
+func (j *Joining) start(t testing.TB, n int) {
+	t.Helper()
+	saved := j.env
+	j.env = append(append([]string(nil), saved...), "CASSANDRA_START_NODES="+strconv.Itoa(n))
+	defer func() { j.env = saved }()
+	if err := j.run(t, "up"); err != nil {
+		t.Fatalf("starting nodes 1 to %d of %s: %v", n, j.Addr, err)
 	}
 }
