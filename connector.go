@@ -28,7 +28,9 @@ type Connector struct {
 	closed   atomic.Bool
 	tls      *tls.Config // from the Config, read once (nil: no TLS)
 	disc     discovery
-	inFlight func(addr string) int // c.pool.InFlight, bound once for query plans
+	// c.pool's InFlight, Busy and Young, bound once for query plans.
+	inFlight    func(addr string) int
+	busy, young func(addr string) bool
 
 	// onRequest, when set (tests), sees every request before it is sent.
 	onRequest func(protocol.Request)
@@ -74,7 +76,7 @@ func newConnector(cfg *Config) (*Connector, error) {
 		return sock, nil
 	}, pool.Options{PerHost: cfg.ConnsPerHost, DialTimeout: cfg.dialTimeout(), OnHostState: c.logHostState})
 	c.pool.SetLocalDC(cfg.LocalDC)
-	c.inFlight = c.pool.InFlight
+	c.inFlight, c.busy, c.young = c.pool.InFlight, c.pool.Busy, c.pool.Young
 	if !cfg.HostDiscovery {
 		c.disc.done.Store(true)
 	}

@@ -195,6 +195,8 @@ func (c *Connector) plan(dst []string, op operation) []string {
 		LocalDC:          t.LocalDC,
 		RemoteHostsPerDC: c.cfg.RemoteDCHosts,
 		InFlight:         c.inFlight,
+		Busy:             c.busy,
+		Young:            c.young,
 		Rand:             c.disc.rnd.Add(0x9e3779b97f4a7c15),
 		Next:             c.disc.next.Add(1),
 	}

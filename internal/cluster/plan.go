@@ -22,6 +22,10 @@ type PlanInput struct {
 	FixedOrder bool
 	// InFlight returns the requests in flight to a host (nil: unknown).
 	InFlight func(addr string) int
+	// Busy reports a host with many requests in flight and almost no
+	// answers lately; Young one that came back up a moment ago (nil:
+	// none is). Such replicas go behind the others (see Plan).
+	Busy, Young func(addr string) bool
 	// Rand shuffles the replicas; Next rotates the other local hosts
 	// (round robin). Both are the caller's counters, so that a plan is
 	// deterministic for a given input.
@@ -48,6 +52,20 @@ func Plan(dst []string, in PlanInput) []string {
 			x = splitmix(x)
 			j := int(x % uint64(i+1))
 			replicas[i], replicas[j] = replicas[j], replicas[i]
+		}
+		// Busy replicas to the back, unless half of them or more are
+		// (then the cluster is busy, not they); young ones too, three
+		// times out of four, so that they warm up on a trickle.
+		if in.Busy != nil && len(replicas) > 2 {
+			if n := count(replicas, in.Busy); n > 0 && 2*n < len(replicas) {
+				toBack(replicas, in.Busy)
+			}
+		}
+		if in.Young != nil {
+			x = splitmix(x)
+			if x%4 != 0 {
+				toBack(replicas, in.Young)
+			}
 		}
 		if in.InFlight != nil && in.InFlight(replicas[0]) > in.InFlight(replicas[1]) {
 			replicas[0], replicas[1] = replicas[1], replicas[0]
@@ -78,6 +96,34 @@ func Plan(dst []string, in PlanInput) []string {
 		}
 	}
 	return dst
+}
+
+// count counts the addresses of list for which f is true.
+func count(list []string, f func(string) bool) int {
+	n := 0
+	for _, a := range list {
+		if f(a) {
+			n++
+		}
+	}
+	return n
+}
+
+// toBack moves the addresses for which f is true behind the others,
+// keeping the order within each group, in place.
+func toBack(list []string, f func(string) bool) {
+	var back [8]string // plans name few replicas; more keep their place
+	nb, w := 0, 0
+	for _, a := range list {
+		if f(a) && nb < len(back) {
+			back[nb] = a
+			nb++
+			continue
+		}
+		list[w] = a
+		w++
+	}
+	copy(list[w:], back[:nb])
 }
 
 // appendNew appends addr unless dst[start:] has it.

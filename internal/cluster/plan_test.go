@@ -84,7 +84,10 @@ func TestPlanPowerOfTwoChoices(t *testing.T) {
 
 func TestPlanAllocatesNothing(t *testing.T) {
 	hs := planHosts()
-	in := PlanInput{Hosts: hs, Replicas: []*Host{hs[2], hs[4], hs[0]}, LocalDC: "dc1", RemoteHostsPerDC: 1}
+	in := PlanInput{Hosts: hs, Replicas: []*Host{hs[2], hs[1], hs[0]}, LocalDC: "dc1", RemoteHostsPerDC: 1,
+		InFlight: func(string) int { return 1 },
+		Busy:     func(a string) bool { return a == hs[1].Addr },
+		Young:    func(a string) bool { return a == hs[0].Addr }}
 	dst := make([]string, 0, 16)
 	if n := testing.AllocsPerRun(100, func() { in.Rand++; dst = Plan(dst[:0], in) }); n != 0 {
 		t.Fatalf("Plan allocates %v times", n)
@@ -140,4 +143,54 @@ func FuzzPlan(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestPlanBusyAndYoungReplicasGoBehind(t *testing.T) {
+	hs := planHosts()
+	replicas := []*Host{hs[0], hs[1], hs[2]}
+	is := func(addr string) func(string) bool { return func(a string) bool { return a == addr } }
+	// A busy replica (one of three) is never first, nor second.
+	for r := uint64(0); r < 50; r++ {
+		got := Plan(nil, PlanInput{Hosts: hs, Replicas: replicas, LocalDC: "dc1", Rand: r, Busy: is(hs[1].Addr)})
+		if got[2] != hs[1].Addr {
+			t.Fatalf("Rand %d: plan %v, want the busy %s third", r, got, hs[1].Addr)
+		}
+	}
+	// Two busy replicas of three: the cluster is busy, not they; the
+	// order stays random.
+	both := func(a string) bool { return a == hs[0].Addr || a == hs[1].Addr }
+	first := map[string]bool{}
+	for r := uint64(0); r < 50; r++ {
+		first[Plan(nil, PlanInput{Hosts: hs, Replicas: replicas, LocalDC: "dc1", Rand: r, Busy: both})[0]] = true
+	}
+	if !first[hs[0].Addr] || !first[hs[1].Addr] {
+		t.Errorf("two busy replicas of three were demoted: first hosts %v", first)
+	}
+	// A young replica goes last about three times out of four.
+	last := 0
+	const runs = 400
+	for r := uint64(0); r < runs; r++ {
+		got := Plan(nil, PlanInput{Hosts: hs, Replicas: replicas, LocalDC: "dc1", Rand: r * 0x9e3779b97f4a7c15, Young: is(hs[2].Addr)})
+		if got[2] == hs[2].Addr {
+			last++
+		}
+	}
+	// Uniform shuffling alone puts it last a third of the time; demoted
+	// three times out of four, 3/4 + 1/4 * 1/3 = 5/6.
+	if last < runs*3/4 || last > runs*19/20 {
+		t.Errorf("young replica last in %d of %d plans, want about %d", last, runs, runs*5/6)
+	}
+	// Conditional statements keep their order whatever the health.
+	got := Plan(nil, PlanInput{Hosts: hs, Replicas: replicas, LocalDC: "dc1", FixedOrder: true, Busy: is(hs[0].Addr), Young: is(hs[0].Addr)})
+	if got[0] != hs[0].Addr {
+		t.Errorf("fixed order plan %v reordered for health", got)
+	}
+}
+
+func TestToBack(t *testing.T) {
+	list := []string{"a", "b", "c", "d", "e"}
+	toBack(list, func(s string) bool { return s == "b" || s == "d" })
+	if want := []string{"a", "c", "e", "b", "d"}; !reflect.DeepEqual(list, want) {
+		t.Errorf("toBack = %v, want %v", list, want)
+	}
 }

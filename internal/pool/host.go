@@ -29,7 +29,8 @@ type host struct {
 	retry    *time.Timer
 	closed   bool // removed from the pool, or the pool closed
 
-	stats counters // what Record counted (stats.go): atomics, not under mu
+	stats   counters // what Record counted (stats.go): atomics, not under mu
+	signals signals  // answers and coming back up, for query plans (health_signals.go)
 }
 
 type slot struct {
@@ -189,6 +190,9 @@ func (h *host) runDial(done chan struct{}) {
 			go c.Close()
 		}
 		changed = h.down
+		if h.down {
+			h.signals.upSince.Store(time.Now().UnixNano())
+		}
 		h.down, h.lastErr, h.backoff = false, nil, 0
 		if h.retry != nil {
 			h.retry.Stop()

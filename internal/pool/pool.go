@@ -55,11 +55,12 @@ type Options struct {
 // holds no sockets, and a busy one never more than PerHost per host (plus
 // retired ones draining).
 type Pool struct {
-	hosts atomic.Pointer[[]*host] // copy on write (AddHost, RemoveHost)
-	hmu   sync.Mutex              // serializes the writers of hosts
-	next  atomic.Uint32
-	dial  DialFunc
-	opts  Options
+	hosts  atomic.Pointer[[]*host]          // copy on write (AddHost, RemoveHost)
+	byAddr atomic.Pointer[map[string]*host] // the same hosts by address, swapped after hosts
+	hmu    sync.Mutex                       // serializes the writers of hosts
+	next   atomic.Uint32
+	dial   DialFunc
+	opts   Options
 
 	localDC atomic.Pointer[string] // "" or unset: no preference
 
@@ -91,7 +92,7 @@ func New(addrs []string, dial DialFunc, opts Options) *Pool {
 	for _, a := range addrs {
 		hosts = append(hosts, p.newHost(a))
 	}
-	p.hosts.Store(&hosts)
+	p.setHosts(hosts)
 	return p
 }
 
@@ -104,6 +105,17 @@ func (p *Pool) newHost(addr string) *host {
 }
 
 func (p *Pool) hostList() []*host { return *p.hosts.Load() }
+
+// setHosts publishes a new host list and its index. p.hmu is held, or p
+// is not shared yet.
+func (p *Pool) setHosts(hosts []*host) {
+	m := make(map[string]*host, len(hosts))
+	for _, h := range hosts {
+		m[h.addr] = h
+	}
+	p.hosts.Store(&hosts)
+	p.byAddr.Store(&m)
+}
 
 // Hosts returns the addresses of the pool's hosts.
 func (p *Pool) Hosts() []string {
@@ -127,7 +139,7 @@ func (p *Pool) AddHost(addr string) bool {
 		}
 	}
 	hosts := append(append(make([]*host, 0, len(old)+1), old...), p.newHost(addr))
-	p.hosts.Store(&hosts)
+	p.setHosts(hosts)
 	return true
 }
 
@@ -145,7 +157,7 @@ func (p *Pool) RemoveHost(addr string) {
 		}
 		hosts = append(hosts, h)
 	}
-	p.hosts.Store(&hosts)
+	p.setHosts(hosts)
 	p.hmu.Unlock()
 	if gone != nil {
 		gone.close()
@@ -402,14 +414,7 @@ func (p *Pool) Down(addr string) bool {
 	return h != nil && h.isDown()
 }
 
-func (p *Pool) host(addr string) *host {
-	for _, h := range p.hostList() {
-		if h.addr == addr {
-			return h
-		}
-	}
-	return nil
-}
+func (p *Pool) host(addr string) *host { return (*p.byAddr.Load())[addr] }
 
 func (p *Pool) rank(h *host) int {
 	local := ""

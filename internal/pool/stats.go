@@ -59,6 +59,9 @@ func (p *Pool) Record(addr string, latency time.Duration, o Outcome, retry bool)
 		c.errors[o].Add(1)
 	}
 	c.latency.record(latency)
+	if o != OutcomeConnection && o != OutcomeClientTimeout { // the server answered
+		h.signals.answered(time.Now().UnixNano())
+	}
 }
 
 // HostStats are the figures of one host. Each is read on its own while

@@ -91,7 +91,7 @@ func (n *ClusterNode) Restart(t testing.TB) {
 // can join it later as new nodes. It is stopped and wiped when the test
 // ends.
 type Joining struct {
-	Node     // node 1: Addr is its address
+	Node  // node 1: Addr is its address
 	nodes int
 }
 

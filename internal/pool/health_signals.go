@@ -1,0 +1,52 @@
+package pool
+
+import (
+	"sync/atomic"
+	"time"
+)
+
+// What query plans learn of a host's health besides its requests in
+// flight (the DataStax Java driver's load balancing does the same): a
+// replica that has many requests in flight and has answered almost none
+// lately is probably stalled (a GC pause, a full disk), and one that came
+// back up a moment ago is probably still warming up (cold caches, hints to
+// replay); both go behind the others.
+const (
+	busyInFlight = 10                     // at least this many requests in flight...
+	busyWindow   = 200 * time.Millisecond // ...and fewer than 2 answers within this
+	youngFor     = time.Minute            // up again for less than this
+)
+
+// signals are a host's answer times and the time it came back up, in
+// Unix nanoseconds, updated with atomics on the request path.
+type signals struct {
+	answers [2]atomic.Int64 // the last two answers: [0] the latest
+	upSince atomic.Int64    // when it last came back up; 0: never down
+}
+
+// answered records an answer (any response of the server, an error one
+// included) at now.
+func (s *signals) answered(now int64) {
+	s.answers[1].Store(s.answers[0].Swap(now))
+}
+
+// Busy reports whether addr has at least 10 requests in flight and fewer
+// than 2 answers in the last 200 ms.
+func (p *Pool) Busy(addr string) bool {
+	h := p.host(addr)
+	if h == nil || h.inFlight() < busyInFlight {
+		return false
+	}
+	return time.Now().UnixNano()-h.signals.answers[1].Load() > int64(busyWindow)
+}
+
+// Young reports whether addr came back up (after being down) less than a
+// minute ago.
+func (p *Pool) Young(addr string) bool {
+	h := p.host(addr)
+	if h == nil {
+		return false
+	}
+	up := h.signals.upSince.Load()
+	return up != 0 && time.Now().UnixNano()-up < int64(youngFor)
+}

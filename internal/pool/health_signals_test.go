@@ -1,0 +1,103 @@
+package pool
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/cqlsql/cassandra/internal/fakeserver"
+	"github.com/cqlsql/cassandra/protocol"
+)
+
+func TestBusyHost(t *testing.T) {
+	h := newHoldServer(t)
+	addr := h.srv.Addr()
+	p := New([]string{addr}, dialer, Options{})
+	defer p.Close()
+	c, err := acquire(p, context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Busy(addr) {
+		t.Fatal("an idle host is busy")
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < busyInFlight; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.Query(context.Background(), &protocol.Query{Statement: "SELECT 1"})
+		}()
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for p.InFlight(addr) < busyInFlight && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if !p.Busy(addr) {
+		t.Fatalf("%d requests in flight and no answer: not busy", p.InFlight(addr))
+	}
+	// Two answers within the window: no longer busy, though as loaded.
+	p.Record(addr, time.Millisecond, OutcomeOK, false)
+	p.Record(addr, time.Millisecond, OutcomeReadTimeout, false) // an error answer is an answer
+	if p.Busy(addr) {
+		t.Fatal("busy right after two answers")
+	}
+	// What the server did not answer does not count.
+	p.Record(addr, time.Millisecond, OutcomeConnection, false)
+	p.Record(addr, time.Millisecond, OutcomeClientTimeout, false)
+	time.Sleep(busyWindow + 50*time.Millisecond)
+	if !p.Busy(addr) {
+		t.Fatal("no answer for longer than the window: not busy again")
+	}
+	close(h.release)
+	wg.Wait()
+	if p.Busy("127.0.0.1:1") {
+		t.Fatal("an unknown host is busy")
+	}
+}
+
+func TestYoungAfterComingBackUp(t *testing.T) {
+	srv := fakeserver.New(t, fakeserver.Options{})
+	var fail atomic.Bool
+	fail.Store(true)
+	p := New([]string{srv.Addr()}, func(ctx context.Context, addr string) (*protocol.Conn, error) {
+		if addr == srv.Addr() && fail.Load() {
+			return nil, errors.New("connection refused")
+		}
+		return dialer(ctx, addr)
+	}, Options{BackoffBase: 20 * time.Millisecond, BackoffMax: 40 * time.Millisecond})
+	defer p.Close()
+	other := fakeserver.New(t, fakeserver.Options{})
+	p.AddHost(other.Addr())
+	if _, _, err := p.AcquirePlan(context.Background(), 0, []string{other.Addr()}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if p.Young(other.Addr()) {
+		t.Fatal("a host that was never down is young")
+	}
+	if _, err := acquire(p, context.Background()); err != nil {
+		t.Fatal(err) // the other host serves it
+	}
+	if !p.Down(srv.Addr()) {
+		t.Fatal("the failing host is not down")
+	}
+	if p.Young(srv.Addr()) {
+		t.Fatal("a down host is young")
+	}
+	fail.Store(false)
+	deadline := time.Now().Add(2 * time.Second)
+	for p.Down(srv.Addr()) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !p.Young(srv.Addr()) {
+		t.Fatal("a host back up a moment ago is not young")
+	}
+	h := p.host(srv.Addr())
+	h.signals.upSince.Store(time.Now().Add(-youngFor - time.Second).UnixNano())
+	if p.Young(srv.Addr()) {
+		t.Fatal("a host up for more than a minute is young")
+	}
+}
