@@ -153,3 +153,41 @@ func BenchmarkFakeScan5000(b *testing.B) {
 		rs.Close()
 	}
 }
+
+// BenchmarkFakePointSelectTwoHosts is BenchmarkFakePointSelect over two
+// fake nodes, where every SELECT is armed for a speculative execution
+// (which never fires: the nodes answer at once). It measures what arming
+// one costs.
+func BenchmarkFakePointSelectTwoHosts(b *testing.B) {
+	rows := &protocol.Rows{Metadata: protocol.RowsMetadata{ColumnCount: 2}}
+	if err := rows.AppendRow(be64(1234567), be64(7654321)); err != nil {
+		b.Fatal(err)
+	}
+	binds := []protocol.ColumnSpec{col("pk", codec.TypeBigint)}
+	result := []protocol.ColumnSpec{col("v1", codec.TypeBigint), col("v2", codec.TypeBigint)}
+	a, c := preparedNode(b, binds, result, rows), preparedNode(b, binds, result, rows)
+	for _, mode := range []struct {
+		name        string
+		speculative time.Duration
+	}{{"speculative", 50 * time.Millisecond}, {"off", SpeculativeOff}} {
+		b.Run(mode.name, func(b *testing.B) {
+			db := fakeDB(b, a.Addr(), func(cfg *Config) {
+				cfg.Hosts = []string{a.Addr(), c.Addr()}
+				cfg.Speculative = mode.speculative
+			})
+			st, err := db.Prepare("SELECT v1, v2 FROM kv WHERE pk = ?")
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer st.Close()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				var v1, v2 int64
+				if err := st.QueryRow(int64(i)).Scan(&v1, &v2); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

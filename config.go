@@ -29,6 +29,11 @@ const (
 	defaultHeartbeatInterval  = 30 * time.Second
 	defaultHeartbeatTimeout   = 5 * time.Second
 	defaultHostDiscovery      = true
+	defaultSpeculativeMax     = 1
+	// speculativeFloor is the least delay of an automatic speculative
+	// execution: below it, a second request costs more than it saves.
+	speculativeFloor  = 5 * time.Millisecond
+	maxSpeculativeMax = 3
 	// fallbackDialTimeout bounds a background dial when neither
 	// ConnectTimeout nor Timeout does: no dial is unbounded.
 	fallbackDialTimeout = 30 * time.Second
@@ -166,6 +171,20 @@ type Config struct {
 	// LOCAL_*. 0 to 100, default 0 (never leave the local datacenter).
 	RemoteDCHosts int
 
+	// Speculative is how long an idempotent request waits for its answer
+	// before the driver sends it to the next host of its query plan as
+	// well; the first answer wins, the other is abandoned.
+	// SpeculativeAuto (0, the default) waits the first host's recent 99th
+	// percentile latency (at least 5ms); SpeculativeOff (-1) never
+	// speculates. Speculative executions are at most 5% of the requests
+	// (one in twenty, with a burst of one), so an overloaded cluster is not
+	// loaded further.
+	Speculative time.Duration
+
+	// SpeculativeMax is how many speculative executions one request may
+	// have, 0 to 3 (0 is SpeculativeOff). Default 1.
+	SpeculativeMax int
+
 	// HostDiscovery: the driver reads the cluster's nodes from the first
 	// contact point that answers (system.local, system.peers_v2), follows
 	// its topology and status events on one control connection, and routes
@@ -283,7 +302,28 @@ func NewConfig() *Config {
 		HeartbeatInterval:  defaultHeartbeatInterval,
 		HeartbeatTimeout:   defaultHeartbeatTimeout,
 		HostDiscovery:      defaultHostDiscovery,
+		SpeculativeMax:     defaultSpeculativeMax,
 	}
+}
+
+// Speculative execution settings of Config.Speculative.
+const (
+	SpeculativeAuto time.Duration = 0  // wait the host's recent p99 latency, at least 5ms
+	SpeculativeOff  time.Duration = -1 // never send a request twice at once
+)
+
+// speculativeDelay is the wait before a speculative execution of a request
+// first sent to a host whose recent p99 is p99; 0: none.
+func (c *Config) speculativeDelay(p99 time.Duration) time.Duration {
+	switch {
+	case c.Speculative < 0 || c.SpeculativeMax == 0:
+		return 0
+	case c.Speculative > 0:
+		return c.Speculative
+	case p99 < speculativeFloor:
+		return speculativeFloor
+	}
+	return p99
 }
 
 // Clone returns a deep copy of c: changing the copy's Hosts or TLSConfig
@@ -390,6 +430,12 @@ func (c *Config) normalizeHiding(hide hider) error {
 	}
 	if c.Retries < 0 || c.Retries > maxRetries {
 		return fmt.Errorf("cassandra: bad Retries %d; accepted: 0 to %d", c.Retries, maxRetries)
+	}
+	if c.Speculative < SpeculativeOff {
+		return fmt.Errorf("cassandra: bad Speculative %v: use SpeculativeOff (-1), SpeculativeAuto (0) or a positive delay", c.Speculative)
+	}
+	if c.SpeculativeMax < 0 || c.SpeculativeMax > maxSpeculativeMax {
+		return fmt.Errorf("cassandra: bad SpeculativeMax %d; accepted: 0 to %d", c.SpeculativeMax, maxSpeculativeMax)
 	}
 	if c.RemoteDCHosts < 0 || c.RemoteDCHosts > maxRemoteDCHosts {
 		return fmt.Errorf("cassandra: bad RemoteDCHosts %d; accepted: 0 to %d", c.RemoteDCHosts, maxRemoteDCHosts)

@@ -28,6 +28,8 @@ type Connector struct {
 	closed   atomic.Bool
 	tls      *tls.Config // from the Config, read once (nil: no TLS)
 	disc     discovery
+	// hedgeTokens is the speculative executions' budget (hedge.go).
+	hedgeTokens atomic.Int64
 	// c.pool's InFlight, Busy and Young, bound once for query plans.
 	inFlight    func(addr string) int
 	busy, young func(addr string) bool
@@ -77,6 +79,7 @@ func newConnector(cfg *Config) (*Connector, error) {
 	}, pool.Options{PerHost: cfg.ConnsPerHost, DialTimeout: cfg.dialTimeout(), OnHostState: c.logHostState})
 	c.pool.SetLocalDC(cfg.LocalDC)
 	c.inFlight, c.busy, c.young = c.pool.InFlight, c.pool.Busy, c.pool.Young
+	c.hedgeTokens.Store(hedgeCost) // a burst of one to start with
 	if !cfg.HostDiscovery {
 		c.disc.done.Store(true)
 	}

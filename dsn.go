@@ -299,6 +299,18 @@ var params = []param{
 		func(c *Config) string { return strconv.Itoa(c.Retries) }},
 	{"serial_consistency", "SERIAL, LOCAL_SERIAL", setSerialConsistency,
 		func(c *Config) string { return c.SerialConsistency.String() }},
+	{"speculative", "auto, off, or a delay such as 50ms", setSpeculative,
+		func(c *Config) string {
+			switch {
+			case c.Speculative == SpeculativeOff:
+				return "off"
+			case c.Speculative == SpeculativeAuto:
+				return "auto"
+			}
+			return c.Speculative.String()
+		}},
+	{"speculative_max", acceptedRange(0, maxSpeculativeMax), intSetter(0, maxSpeculativeMax, func(c *Config) *int { return &c.SpeculativeMax }),
+		func(c *Config) string { return strconv.Itoa(c.SpeculativeMax) }},
 	{"timeout", acceptedDuration, durationSetter(func(c *Config) *time.Duration { return &c.Timeout }),
 		func(c *Config) string { return c.Timeout.String() }},
 	{"tls", "true, false, skip-verify", setTLS,
@@ -383,6 +395,23 @@ func setSerialConsistency(c *Config, v string) bool {
 		return false
 	}
 	c.SerialConsistency = cl
+	return true
+}
+
+func setSpeculative(c *Config, v string) bool {
+	switch v {
+	case "auto":
+		c.Speculative = SpeculativeAuto
+		return true
+	case "off":
+		c.Speculative = SpeculativeOff
+		return true
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return false
+	}
+	c.Speculative = d
 	return true
 }
 

@@ -23,7 +23,7 @@ func ExampleParseDSN() {
 	// [10.0.0.1:9042 10.0.0.2:9043 [::1]:9042]
 	// shop app LOCAL_QUORUM 1000 2s
 	// cassandra://app:***@10.0.0.1:9042,10.0.0.2:9043,[::1]:9042/shop?consistency=LOCAL_QUORUM&page_size=1000&timeout=2s
-	// cassandra: unknown DSN parameter "consitency"; accepted: app_name, app_version, compression, connect_timeout, conns_per_host, consistency, heartbeat_interval, heartbeat_timeout, host_discovery, idempotent, local_dc, max_frame_size, max_requests_per_conn, page_size, paging, protocol_version, remote_dc_hosts, retries, serial_consistency, timeout, tls, tls_ca, tls_cert, tls_key, tls_server_name
+	// cassandra: unknown DSN parameter "consitency"; accepted: app_name, app_version, compression, connect_timeout, conns_per_host, consistency, heartbeat_interval, heartbeat_timeout, host_discovery, idempotent, local_dc, max_frame_size, max_requests_per_conn, page_size, paging, protocol_version, remote_dc_hosts, retries, serial_consistency, speculative, speculative_max, timeout, tls, tls_ca, tls_cert, tls_key, tls_server_name
 }
 
 func ExampleConfig_FormatDSN() {

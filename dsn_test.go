@@ -33,6 +33,7 @@ func TestNewConfigDefaults(t *testing.T) {
 		HeartbeatInterval:  30 * time.Second,
 		HeartbeatTimeout:   5 * time.Second,
 		HostDiscovery:      true,
+		SpeculativeMax:     1,
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Fatalf("NewConfig() = %#v, want %#v", c, want)
@@ -155,6 +156,16 @@ var paramTests = []struct {
 		"3":  func(c *Config) { c.Retries = 3 },
 		"10": func(c *Config) { c.Retries = 10 },
 	}, []string{"", "-1", "11", "always"}},
+	{"speculative", map[string]func(*Config){
+		"auto": func(c *Config) {},
+		"off":  func(c *Config) { c.Speculative = SpeculativeOff },
+		"50ms": func(c *Config) { c.Speculative = 50 * time.Millisecond },
+	}, []string{"", "0", "-1s", "on", "fast"}},
+	{"speculative_max", map[string]func(*Config){
+		"0": func(c *Config) { c.SpeculativeMax = 0 },
+		"1": func(c *Config) {},
+		"3": func(c *Config) { c.SpeculativeMax = 3 },
+	}, []string{"", "-1", "4", "many"}},
 	{"serial_consistency", map[string]func(*Config){
 		"SERIAL":       func(c *Config) {},
 		"local_serial": func(c *Config) { c.SerialConsistency = LocalSerial },
@@ -263,7 +274,7 @@ func checkRoundTrip(t *testing.T, c *Config) {
 
 func TestParseDSNErrorMessages(t *testing.T) {
 	tests := []struct{ dsn, want string }{
-		{"cassandra://h?consitency=ONE", `cassandra: unknown DSN parameter "consitency"; accepted: app_name, app_version, compression, connect_timeout, conns_per_host, consistency, heartbeat_interval, heartbeat_timeout, host_discovery, idempotent, local_dc, max_frame_size, max_requests_per_conn, page_size, paging, protocol_version, remote_dc_hosts, retries, serial_consistency, timeout, tls, tls_ca, tls_cert, tls_key, tls_server_name`},
+		{"cassandra://h?consitency=ONE", `cassandra: unknown DSN parameter "consitency"; accepted: app_name, app_version, compression, connect_timeout, conns_per_host, consistency, heartbeat_interval, heartbeat_timeout, host_discovery, idempotent, local_dc, max_frame_size, max_requests_per_conn, page_size, paging, protocol_version, remote_dc_hosts, retries, serial_consistency, speculative, speculative_max, timeout, tls, tls_ca, tls_cert, tls_key, tls_server_name`},
 		{"cassandra://h?Consistency=ONE", `cassandra: unknown DSN parameter "Consistency"; accepted: app_name,`},
 		{"cassandra://h?consistency=LOCL_ONE", `cassandra: bad value "LOCL_ONE" for consistency; accepted: ANY, ONE, TWO, THREE, QUORUM, ALL, LOCAL_QUORUM, EACH_QUORUM, SERIAL, LOCAL_SERIAL, LOCAL_ONE`},
 		{"cassandra://h?consistency=ONE&consistency=TWO", `cassandra: DSN parameter consistency is given twice`},

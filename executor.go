@@ -83,6 +83,7 @@ func (c *Connector) execute(ctx context.Context, op operation, idempotent bool, 
 		}
 		var sock *protocol.Conn
 		var addr string
+		var plan []string
 		switch {
 		case pinned != nil && pinned.Err() == nil:
 			sock, addr = pinned, pinned.RemoteAddr().String()
@@ -90,7 +91,7 @@ func (c *Connector) execute(ctx context.Context, op operation, idempotent bool, 
 			sock, addr = last, lastAddr
 		default:
 			var err error
-			plan := c.plan(planBuf[:0], op)
+			plan = c.plan(planBuf[:0], op)
 			if sock, addr, err = c.pool.AcquirePlan(ctx, wait, plan, avoid); err != nil {
 				if lastErr != nil {
 					return fmt.Errorf("%w (after an earlier attempt failed: %w)", err, unprefixed(lastErr))
@@ -100,8 +101,15 @@ func (c *Connector) execute(ctx context.Context, op operation, idempotent bool, 
 		}
 		ro := protocol.RequestOptions{Timeout: wait}
 		start := time.Now()
-		err := op.attempt(ctx, sock, ro)
-		c.pool.Record(addr, time.Since(start), outcomeOf(err), retried+notSent > 0)
+		var err, first error
+		if f, ok := op.(forkable); ok && idempotent && sock != pinned && c.mayHedge(plan) {
+			c.earnHedge()
+			_, _, first, err = c.speculate(ctx, f, sock, addr, ro, plan, c.cfg.speculativeDelay(c.pool.P99(addr)))
+		} else {
+			err = op.attempt(ctx, sock, ro)
+			first = err
+		}
+		c.pool.Record(addr, time.Since(start), outcomeOf(first), retried+notSent > 0)
 		if err == nil {
 			return nil
 		}
@@ -131,6 +139,18 @@ func (c *Connector) execute(ctx context.Context, op operation, idempotent bool, 
 			pinned = nil
 		}
 	}
+}
+
+// mayHedge reports whether speculative executions are on and the request
+// has another host to go to: the plan's second, or another of the pool.
+func (c *Connector) mayHedge(plan []string) bool {
+	if c.cfg.Speculative == SpeculativeOff || c.cfg.SpeculativeMax == 0 {
+		return false
+	}
+	if plan != nil {
+		return len(plan) > 1
+	}
+	return c.pool.Len() > 1
 }
 
 // hostList is the hosts a request already tried.

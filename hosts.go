@@ -98,7 +98,7 @@ func outcomeOf(err error) pool.Outcome {
 		return pool.OutcomeRequestError
 	}
 	switch {
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled), errors.Is(err, protocol.ErrAbandoned):
 		return pool.OutcomeClientTimeout
 	case errors.Is(err, protocol.ErrConnClosed):
 		return pool.OutcomeConnection

@@ -195,6 +195,17 @@ func (r *request) fetch(ctx context.Context, pagingState []byte) (*protocol.Resu
 	return res, res.Rows.Metadata.Columns, nil
 }
 
+// fork returns a copy of r for a speculative execution: the bound values
+// are shared (read only), the message and the result are its own.
+func (r *request) fork() operation {
+	f := *r
+	f.res = nil
+	return &f
+}
+
+// adopt takes the result of a fork that answered first.
+func (r *request) adopt(op operation) { r.res = op.(*request).res }
+
 // attempt is one try of fetch, on sock (operation).
 func (r *request) attempt(ctx context.Context, sock *protocol.Conn, ro protocol.RequestOptions) error {
 	ro.Tracing = r.opts.tracing()

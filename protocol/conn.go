@@ -258,7 +258,17 @@ type RequestOptions struct {
 	// context.DeadlineExceeded), without the allocations of a context and
 	// timer per request.
 	Timeout time.Duration
+	// Abort, when closed, ends the wait for the response with
+	// ErrAbandoned, as a cancelled context would, without a context per
+	// request: the driver's speculative executions close it for the
+	// executions that lost. The stream id stays held until the reply
+	// comes (Orphans). Nil never aborts.
+	Abort <-chan struct{}
 }
+
+// ErrAbandoned is the error of a request whose wait for the response was
+// ended by RequestOptions.Abort.
+var ErrAbandoned = errors.New("cassandra: request abandoned: another execution of it answered first")
 
 // DoWith is Do with per-request frame options.
 func (c *Conn) DoWith(ctx context.Context, req Request, o RequestOptions) (*ResponseFrame, error) {
@@ -363,6 +373,8 @@ func (c *Conn) roundTrip(ctx context.Context, req Request, o RequestOptions) (He
 	case r = <-cl.ch:
 	case <-ctx.Done():
 		stop = c.waitEndedError(ctx.Err())
+	case <-o.Abort:
+		stop = ErrAbandoned
 	case <-timeout:
 		stop = fmt.Errorf("cassandra: no response from %s within %v: %w", c.addr, roundDuration(o.Timeout), context.DeadlineExceeded)
 	}

@@ -22,7 +22,39 @@ const (
 type signals struct {
 	answers [2]atomic.Int64 // the last two answers: [0] the latest
 	upSince atomic.Int64    // when it last came back up; 0: never down
+	p99     atomic.Int64    // recent 99th percentile of answered attempts, ns (p99 below)
 }
+
+// observe moves the p99 estimate towards latency x (Frugal streaming,
+// Ma, Muthukrishnan and Sandler 2013): up by a step when x is above it,
+// down by a 99th of a step when below, so it settles where 1% of the
+// latencies are above it, follows changes within a few hundred requests,
+// and needs one word per host. Concurrent updates may lose a step.
+func (s *signals) observe(x int64) {
+	q := s.p99.Load()
+	if q == 0 {
+		s.p99.Store(2 * x)
+		return
+	}
+	step := q/32 + 1000 // 3% plus a microsecond
+	if x > q {
+		s.p99.Store(q + step)
+	} else if q -= step / 99; q > 0 {
+		s.p99.Store(q)
+	}
+}
+
+// P99 returns the recent 99th percentile of the latency of addr's answers
+// (0 before the first).
+func (p *Pool) P99(addr string) time.Duration {
+	if h := p.host(addr); h != nil {
+		return time.Duration(h.signals.p99.Load())
+	}
+	return 0
+}
+
+// Len returns the number of hosts.
+func (p *Pool) Len() int { return len(p.hostList()) }
 
 // answered records an answer (any response of the server, an error one
 // included) at now.

@@ -101,3 +101,26 @@ func TestYoungAfterComingBackUp(t *testing.T) {
 		t.Fatal("a host up for more than a minute is young")
 	}
 }
+
+func TestP99Estimate(t *testing.T) {
+	var s signals
+	// 1% of the latencies at 50 ms, the rest spread over 1-2 ms.
+	for i := 0; i < 20000; i++ {
+		x := int64(time.Millisecond) + int64(i%100)*int64(10*time.Microsecond)
+		if i%100 == 99 {
+			x = int64(50 * time.Millisecond)
+		}
+		s.observe(x)
+	}
+	got := time.Duration(s.p99.Load())
+	if got < time.Millisecond || got > 3*time.Millisecond {
+		t.Errorf("p99 estimate %v, want about 2ms (99%% of the latencies are at most 1.99ms)", got)
+	}
+	// It follows a slowdown within a few hundred requests.
+	for i := 0; i < 500; i++ {
+		s.observe(int64(20 * time.Millisecond))
+	}
+	if got := time.Duration(s.p99.Load()); got < 15*time.Millisecond {
+		t.Errorf("p99 estimate %v after 500 latencies of 20ms", got)
+	}
+}

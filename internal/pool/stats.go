@@ -61,6 +61,7 @@ func (p *Pool) Record(addr string, latency time.Duration, o Outcome, retry bool)
 	c.latency.record(latency)
 	if o != OutcomeConnection && o != OutcomeClientTimeout { // the server answered
 		h.signals.answered(time.Now().UnixNano())
+		h.signals.observe(int64(latency))
 	}
 }
 
