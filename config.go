@@ -272,6 +272,11 @@ type Config struct {
 	// cannot express it: FormatDSN leaves it out. Default nil (no logging).
 	Logger *slog.Logger
 
+	// Observer, when set, is told of every request and attempt when it
+	// ends (see Observer); the otelcql module makes OpenTelemetry spans
+	// and metrics of them. A DSN cannot express it. Default nil.
+	Observer Observer
+
 	tlsKey *secret // the PEM tlsConfig read from TLSKey, for scrubbing errors (redact.go)
 }
 

@@ -57,7 +57,13 @@ const maxNotSentAttempts = 8
 // Config.Retries times for failures that may have reached the server. It is
 // the one path of every request: queries and each of their pages, Exec,
 // Commit's BATCH, PREPARE, Ping and the driver's own metadata queries.
-func (c *Connector) execute(ctx context.Context, op operation, idempotent bool, pinned *protocol.Conn) error {
+func (c *Connector) execute(ctx context.Context, op operation, idempotent bool, pinned *protocol.Conn) (err error) {
+	obs := c.cfg.Observer
+	var o requestObservation
+	if obs != nil {
+		o.start = time.Now()
+		defer func() { c.observeRequest(ctx, obs, op, idempotent, &o, err) }()
+	}
 	b := c.budgetOf(ctx)
 	if !c.disc.done.Load() {
 		wait, _ := b.left()
@@ -102,14 +108,22 @@ func (c *Connector) execute(ctx context.Context, op operation, idempotent bool, 
 		ro := protocol.RequestOptions{Timeout: wait}
 		start := time.Now()
 		var err, first error
+		winner, specs := addr, 0
 		if f, ok := op.(forkable); ok && idempotent && sock != pinned && c.mayHedge(plan) {
 			c.earnHedge()
-			_, _, first, err = c.speculate(ctx, f, sock, addr, ro, plan, c.cfg.speculativeDelay(c.pool.P99(addr)))
+			winner, specs, first, err = c.speculate(ctx, f, sock, addr, ro, plan, c.cfg.speculativeDelay(c.pool.P99(addr)))
 		} else {
 			err = op.attempt(ctx, sock, ro)
 			first = err
 		}
 		c.pool.Record(addr, time.Since(start), outcomeOf(first), retried+notSent > 0)
+		if obs != nil {
+			o.attempts += 1 + specs
+			o.speculative += specs
+			o.retries = retried + notSent
+			o.addr = winner
+			c.observeAttempt(ctx, obs, op, addr, o.attempts-specs, false, lastErr, start, first)
+		}
 		if err == nil {
 			return nil
 		}

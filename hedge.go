@@ -198,6 +198,9 @@ func (h *hedge) fire() {
 	start := time.Now()
 	err = f.attempt(h.ctx, sock, protocol.RequestOptions{Timeout: wait, Abort: abort})
 	c.pool.Record(addr, time.Since(start), outcomeOf(err), false)
+	if obs := c.cfg.Observer; obs != nil {
+		c.observeAttempt(h.ctx, obs, f, addr, 1+h.launchedNow(), true, nil, start, err)
+	}
 	if err == nil {
 		h.mu.Lock()
 		if !h.won {
@@ -207,6 +210,13 @@ func (h *hedge) fire() {
 		h.mu.Unlock()
 	}
 	h.results <- hedgeResult{op: f, addr: addr, err: err}
+}
+
+// launchedNow returns how many speculative executions have started.
+func (h *hedge) launchedNow() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.launched
 }
 
 var errNoOtherHost = errors.New("cassandra: no other host to send a speculative execution to")

@@ -29,6 +29,8 @@ type request struct {
 
 	// isSelect: a SELECT, idempotent unless the query says otherwise.
 	isSelect bool
+	// pageNo counts the pages fetched (for the Observer).
+	pageNo int32
 
 	// exec is the EXECUTE message, kept here to save an allocation per
 	// page: a request sends one page at a time, and protocol.Conn encodes
@@ -183,6 +185,7 @@ func (r *request) idempotent() bool {
 // handled by preparing again on the same socket and sending once more.
 func (r *request) fetch(ctx context.Context, pagingState []byte) (*protocol.Result, []protocol.ColumnSpec, error) {
 	r.page = pagingState
+	r.pageNo++
 	err := r.c.execute(ctx, r, r.idempotent(), nil)
 	res := r.res
 	r.page, r.res = nil, nil
