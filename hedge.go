@@ -162,7 +162,16 @@ func (h *hedge) abandon() {
 func (h *hedge) fire() {
 	c := h.c
 	h.mu.Lock()
-	if h.closed || h.launched >= h.max || !c.spendHedge() {
+	if h.closed || h.launched >= h.max {
+		h.mu.Unlock()
+		return
+	}
+	if !c.spendHedge() {
+		// Out of budget: try again a delay later (the budget refills
+		// with the requests), within the request's own budget.
+		if h.deadline.IsZero() || time.Until(h.deadline) > h.delay {
+			h.timer.Reset(h.delay)
+		}
 		h.mu.Unlock()
 		return
 	}
@@ -173,6 +182,9 @@ func (h *hedge) fire() {
 	if h.launched < h.max {
 		h.timer.Reset(h.delay)
 	}
+	// Under h.mu: the first attempt's caller cannot return (and reuse the
+	// operation for its next page) while the copy is made.
+	f := h.op.fork()
 	h.mu.Unlock()
 
 	var wait time.Duration
@@ -194,7 +206,6 @@ func (h *hedge) fire() {
 	h.mu.Lock()
 	h.used = append(h.used, addr)
 	h.mu.Unlock()
-	f := h.op.fork()
 	start := time.Now()
 	err = f.attempt(h.ctx, sock, protocol.RequestOptions{Timeout: wait, Abort: abort})
 	c.pool.Record(addr, time.Since(start), outcomeOf(err), false)

@@ -199,11 +199,11 @@ func (r *request) fetch(ctx context.Context, pagingState []byte) (*protocol.Resu
 }
 
 // fork returns a copy of r for a speculative execution: the bound values
-// are shared (read only), the message and the result are its own.
+// are shared (read only), the message and the result are its own. It reads
+// only what no attempt writes (an attempt writes exec and res).
 func (r *request) fork() operation {
-	f := *r
-	f.res = nil
-	return &f
+	return &request{c: r.c, query: r.query, stmt: r.stmt, values: r.values, opts: r.opts,
+		page: r.page, isSelect: r.isSelect, pageNo: r.pageNo}
 }
 
 // adopt takes the result of a fork that answered first.

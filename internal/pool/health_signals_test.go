@@ -79,7 +79,10 @@ func TestYoungAfterComingBackUp(t *testing.T) {
 		t.Fatal("a host that was never down is young")
 	}
 	if _, err := acquire(p, context.Background()); err != nil {
-		t.Fatal(err) // the other host serves it
+		t.Fatal(err) // the other host serves it, while the first is dialed
+	}
+	for deadline := time.Now().Add(2 * time.Second); !p.Down(srv.Addr()) && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
 	}
 	if !p.Down(srv.Addr()) {
 		t.Fatal("the failing host is not down")

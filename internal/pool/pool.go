@@ -217,8 +217,12 @@ func (p *Pool) AcquirePlan(ctx context.Context, wait time.Duration, plan []strin
 		return nil, "", errors.New("cassandra: no hosts configured")
 	}
 	order := make([]*host, 0, 8)
+	split := 0 // order[:split] are not avoided
 	if plan != nil {
 		for pass := 0; pass < 2; pass++ {
+			if pass == 1 {
+				split = len(order)
+			}
 			for _, a := range plan {
 				if h := p.host(a); h != nil && (avoid != nil && avoid(a)) == (pass == 1) {
 					order = append(order, h)
@@ -230,6 +234,9 @@ func (p *Pool) AcquirePlan(ctx context.Context, wait time.Duration, plan []strin
 		// Hosts by preference: local (or no local datacenter set),
 		// datacenter not known yet, elsewhere; avoided ones after all.
 		for pass := 0; pass < 2; pass++ {
+			if pass == 1 {
+				split = len(order)
+			}
 			for rank := 0; rank < 3; rank++ {
 				for i := 0; i < n; i++ {
 					h := all[(start+i)%n]
@@ -243,24 +250,35 @@ func (p *Pool) AcquirePlan(ctx context.Context, wait time.Duration, plan []strin
 	if len(order) == 0 {
 		return nil, "", errors.New("cassandra: the query plan names no host of the pool")
 	}
-	// The first host with a live connection that has a free stream id;
-	// a host not connected yet is dialed when its turn comes (a host that
-	// is down is not: its reconnect runs in the background).
+	// The first host, in order, with a live connection that has a free
+	// stream id. A host not connected yet (and not down) is dialed in the
+	// background as the loop passes it, and waited for only when no host
+	// has a connection to offer: a request never waits on a dial (to a
+	// node that accepts TCP but does not answer, say) while another host
+	// can serve it.
+	// The avoided hosts (those a request already tried) only after the
+	// others, dials included.
+	var pending [8]*host
 	var errs []error
 	var tried []*host // dialed by this call: never twice
-	for _, h := range order {
-		if c := h.pick(true); c != nil {
-			return c, h.addr, nil
+	for _, part := range [2][]*host{order[:split], order[split:]} {
+		dialing := pending[:0]
+		for _, h := range part {
+			if c := h.pick(true); c != nil {
+				return c, h.addr, nil
+			}
+			if h.unconnected() && h.dialNow(false) != nil {
+				dialing = append(dialing, h)
+			}
 		}
-		if !h.unconnected() {
-			continue
+		for _, h := range dialing {
+			c, err := p.await(ctx, wait, h, false)
+			if c != nil || ctx.Err() != nil || isBudget(err) {
+				return c, h.addr, err
+			}
+			errs = append(errs, err)
+			tried = append(tried, h)
 		}
-		c, err := p.await(ctx, wait, h, false)
-		if c != nil || ctx.Err() != nil || isBudget(err) {
-			return c, h.addr, err
-		}
-		errs = append(errs, err)
-		tried = append(tried, h)
 	}
 	// Every connection is full: the least loaded one (the wait for a
 	// stream id is bounded by the request's budget).
