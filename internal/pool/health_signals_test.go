@@ -127,3 +127,26 @@ func TestP99Estimate(t *testing.T) {
 		t.Errorf("p99 estimate %v after 500 latencies of 20ms", got)
 	}
 }
+
+// TestMarkUpRetriesOften: after the cluster says a down host is up, its
+// reconnects come every 250 ms rather than doubling from 1 s (gossip says
+// UP before the native port accepts connections).
+func TestMarkUpRetriesOften(t *testing.T) {
+	var dials atomic.Int32
+	p := New([]string{"127.0.0.1:1"}, func(ctx context.Context, addr string) (*protocol.Conn, error) {
+		dials.Add(1)
+		return nil, errors.New("connection refused")
+	}, Options{BackoffBase: time.Second, BackoffMax: 30 * time.Second})
+	defer p.Close()
+	if _, err := acquire(p, context.Background()); err == nil {
+		t.Fatal("acquire succeeded with a failing dial")
+	}
+	before := dials.Load()
+	p.MarkUp("127.0.0.1:1")
+	time.Sleep(1100 * time.Millisecond)
+	// The dial at MarkUp, then about four more at 250 ms (±15%); without
+	// the hint, one more at about 1 s.
+	if n := dials.Load() - before; n < 4 {
+		t.Fatalf("%d dials in 1.1s after MarkUp, want at least 4", n)
+	}
+}

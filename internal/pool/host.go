@@ -27,6 +27,7 @@ type host struct {
 	backoff  time.Duration // the last background delay; 0 after a success
 	retryAt  time.Time     // when the background reconnect is due
 	retry    *time.Timer
+	upHint   time.Time // when the cluster last said the host is up (MarkUp)
 	closed   bool // removed from the pool, or the pool closed
 
 	stats   counters // what Record counted (stats.go): atomics, not under mu
@@ -231,7 +232,14 @@ func (h *host) scheduleRetry() {
 			h.backoff = o.BackoffMax
 		}
 	}
-	d := time.Duration(float64(h.backoff) * (0.85 + 0.3*rand.Float64()))
+	b := h.backoff
+	// The cluster says the host is up: gossip often says so seconds before
+	// its native port accepts connections, so try often for a minute
+	// rather than doubling past the moment it does.
+	if !h.upHint.IsZero() && time.Since(h.upHint) < upHintFor && b > upHintRetry {
+		b = upHintRetry
+	}
+	d := time.Duration(float64(b) * (0.85 + 0.3*rand.Float64()))
 	h.retryAt = time.Now().Add(d)
 	if h.retry != nil {
 		h.retry.Stop()
@@ -266,10 +274,18 @@ func (h *host) markDown() {
 	}
 }
 
+// After an UP event, a down host is retried every upHintRetry for
+// upHintFor.
+const (
+	upHintRetry = 250 * time.Millisecond
+	upHintFor   = time.Minute
+)
+
 func (h *host) markUp() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.backoff = 0
+	h.upHint = time.Now()
 	if h.p.closed.Load() || h.closed || h.dialing != nil || h.hasLiveConn() {
 		return
 	}
