@@ -197,6 +197,22 @@ func traceKeys[V any](m map[string]V) ([]string, int) {
 	return keys, 0
 }
 
+// appendTraceMap appends " key=value" per entry of m, keys in order, at
+// most traceListMax of them.
+func appendTraceMap[V any](dst []byte, m map[string]V, appendValue func([]byte, V) []byte) []byte {
+	keys, more := traceKeys(m)
+	for _, k := range keys {
+		dst = append(dst, ' ')
+		dst = appendWord(dst, k)
+		dst = append(dst, '=')
+		dst = appendValue(dst, m[k])
+	}
+	if more > 0 {
+		dst = appendMore(dst, more, " more")
+	}
+	return dst
+}
+
 // appendPayload appends the keys of a custom payload and the length of
 // each value: payloads may carry anything, so their bytes never show.
 func appendPayload(dst []byte, p map[string][]byte) []byte {

@@ -58,16 +58,7 @@ func appendUndecodable(dst []byte, err error) []byte {
 func appendRequest(dst []byte, m Message, values bool) []byte {
 	switch m := m.(type) {
 	case *Startup:
-		keys, more := traceKeys(m.Options)
-		for _, k := range keys {
-			dst = append(dst, ' ')
-			dst = appendWord(dst, k)
-			dst = append(dst, '=')
-			dst = appendWord(dst, m.Options[k])
-		}
-		if more > 0 {
-			dst = appendMore(dst, more, " more")
-		}
+		dst = appendTraceMap(dst, m.Options, appendWord)
 	case *AuthResponse:
 		// SASL PLAIN tokens hold the password: never shown, not even
 		// their length.
@@ -173,16 +164,7 @@ func appendResponse(dst []byte, m Message) []byte {
 		dst = append(dst, " authenticator="...)
 		dst = appendWord(dst, m.Authenticator)
 	case *Supported:
-		keys, more := traceKeys(m.Options)
-		for _, k := range keys {
-			dst = append(dst, ' ')
-			dst = appendWord(dst, k)
-			dst = append(dst, '=')
-			dst = appendStrings(dst, m.Options[k])
-		}
-		if more > 0 {
-			dst = appendMore(dst, more, " more")
-		}
+		dst = appendTraceMap(dst, m.Options, appendStrings)
 	case *Result:
 		dst = appendResult(dst, m)
 	case *Event:
