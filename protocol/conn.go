@@ -68,6 +68,8 @@ type Conn struct {
 	onEvent func(*Event)
 	events  chan *Event
 	evDrops atomic.Int64
+
+	trace *tracer // nil unless DialOptions.Trace is set
 }
 
 // result is what the reader hands to a waiting request.
@@ -456,7 +458,12 @@ func (c *Conn) appendRequest(dst []byte, id int16, req Request, o RequestOptions
 	if o.CustomPayload != nil {
 		flags |= FlagCustomPayload
 	}
-	return appendRequestFrame(dst, c.version, flags, id, req, o.CustomPayload, c.frameComp())
+	start := len(dst)
+	dst, err := appendRequestFrame(dst, c.version, flags, id, req, o.CustomPayload, c.frameComp())
+	if c.trace != nil && err == nil {
+		c.trace.sent(dst[start:], c.frameComp())
+	}
+	return dst, err
 }
 
 // frameComp returns the compressor for frame bodies: v3/v4 compress each

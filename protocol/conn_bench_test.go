@@ -3,6 +3,7 @@ package protocol_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"runtime"
 	"testing"
 
@@ -13,7 +14,15 @@ import (
 // BenchmarkRoundTrip measures Do against the in-process fake server over
 // loopback TCP, at 1, 64 and 256 concurrent callers on one connection.
 // Allocations include the fake server's (same process).
-func BenchmarkRoundTrip(b *testing.B) {
+func BenchmarkRoundTrip(b *testing.B) { benchRoundTrip(b, protocol.DialOptions{}) }
+
+// BenchmarkRoundTripTraced is BenchmarkRoundTrip with the wire trace on,
+// written to io.Discard: what tracing costs, for reference.
+func BenchmarkRoundTripTraced(b *testing.B) {
+	benchRoundTrip(b, protocol.DialOptions{Trace: io.Discard})
+}
+
+func benchRoundTrip(b *testing.B, opts protocol.DialOptions) {
 	void := &protocol.Result{Kind: protocol.ResultVoid}
 	for _, v := range []protocol.Version{protocol.V4, protocol.V5} {
 		for _, conc := range []int{1, 64, 256} {
@@ -29,7 +38,8 @@ func BenchmarkRoundTrip(b *testing.B) {
 					b.Fatal(err)
 				}
 				defer srv.Close()
-				c, err := protocol.Dial(context.Background(), srv.Addr(), protocol.DialOptions{Version: v})
+				opts.Version = v
+				c, err := protocol.Dial(context.Background(), srv.Addr(), opts)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -55,18 +55,27 @@ type frameReader struct {
 	hdr     [HeaderSize]byte
 
 	seg *segmentReader // non-nil once v5 framing is on
+
+	trace *tracer // nil unless the connection is traced
 }
 
 // next returns the next response header and body, decompressed.
 func (r *frameReader) next() (Header, []byte, error) {
 	if r.seg != nil {
-		return r.seg.next()
+		h, body, err := r.seg.next()
+		if r.trace != nil && err == nil {
+			r.trace.received(h, body)
+		}
+		return h, body, err
 	}
 	if _, err := io.ReadFull(r.br, r.hdr[:]); err != nil {
 		return Header{}, nil, err
 	}
 	h, err := ParseHeader(r.hdr[:], r.maxBody)
 	if err != nil {
+		if r.trace != nil {
+			r.trace.failed(h, err)
+		}
 		return h, nil, err
 	}
 	body, err := readN(r.br, h.Length)
@@ -83,6 +92,11 @@ func (r *frameReader) next() (Header, []byte, error) {
 		}
 		h.Flags &^= FlagCompression
 		h.Length = len(body)
+	}
+	if r.trace != nil {
+		// The header as it came: flags and length before decompression.
+		wire, _ := ParseHeader(r.hdr[:], 0)
+		r.trace.received(wire, body)
 	}
 	return h, body, nil
 }

@@ -82,6 +82,16 @@ type DialOptions struct {
 	// a time; events arriving while 256 are queued are dropped (see
 	// Conn.DroppedEvents).
 	OnEvent func(*Event)
+
+	// Trace, when set, receives an annotated wire trace: a line (BATCH:
+	// a few) per frame sent and received, with the header and a summary
+	// of the message. Pass one *TraceWriter to every connection sharing a
+	// writer (see NewTraceWriter, TraceFromEnv); another writer is wrapped
+	// in one per connection. AUTH_RESPONSE tokens are never shown.
+	Trace io.Writer
+	// TraceValues shows bound values in hex (their first 64 bytes); by
+	// default the trace shows only their lengths, NULL and UNSET.
+	TraceValues bool
 }
 
 // Dial connects to the Cassandra node at addr (host:port), negotiates the
@@ -317,8 +327,15 @@ func newConn(nc net.Conn, addr string, v Version, opts DialOptions) *Conn {
 	if c.onEvent != nil {
 		c.events = make(chan *Event, 256)
 	}
+	if opts.Trace != nil {
+		remote := addr
+		if ra := nc.RemoteAddr(); ra != nil {
+			remote = ra.String()
+		}
+		c.trace = newTracer(opts.Trace, remote, opts.TraceValues)
+	}
 	c.br = bufio.NewReaderSize(progressReader{c}, 64<<10)
-	c.rd = frameReader{br: c.br, maxBody: maxBody}
+	c.rd = frameReader{br: c.br, maxBody: maxBody, trace: c.trace}
 	return c
 }
 
