@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/netip"
@@ -271,6 +272,16 @@ type Config struct {
 	// down or coming back up. Nothing is logged on a request's path. A DSN
 	// cannot express it: FormatDSN leaves it out. Default nil (no logging).
 	Logger *slog.Logger
+
+	// Trace, when set, receives an annotated line for every frame sent
+	// and received (opcode, stream, flags, the statement, the sizes of the
+	// bound values, the result kind, the error code); passwords never
+	// appear, and bound values only with TraceValues. The environment
+	// variable CQLSQL_TRACE=1 (or =values) traces to standard error when
+	// Trace is nil. Writes never block a request: a writer that cannot
+	// keep up loses lines, and says how many. A DSN cannot express it.
+	Trace       io.Writer
+	TraceValues bool
 
 	// Observer, when set, is told of every request and attempt when it
 	// ends (see Observer); the otelcql module makes OpenTelemetry spans

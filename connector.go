@@ -28,6 +28,10 @@ type Connector struct {
 	closed   atomic.Bool
 	tls      *tls.Config // from the Config, read once (nil: no TLS)
 	disc     discovery
+	// trace receives the wire trace of every socket (Config.Trace or
+	// CQLSQL_TRACE): one writer, so lines of different sockets never mix.
+	trace       *protocol.TraceWriter
+	traceValues bool
 	// hedgeTokens is the speculative executions' budget (hedge.go).
 	hedgeTokens atomic.Int64
 	// c.pool's InFlight, Busy and Young, bound once for query plans.
@@ -64,6 +68,13 @@ func newConnector(cfg *Config) (*Connector, error) {
 		return nil, err
 	}
 	c := &Connector{cfg: cfg, tls: tlsConf}
+	if cfg.Trace != nil {
+		c.trace, c.traceValues = protocol.NewTraceWriter(cfg.Trace), cfg.TraceValues
+	} else if w, values := protocol.TraceFromEnv(); w != nil {
+		if tw, ok := w.(*protocol.TraceWriter); ok {
+			c.trace, c.traceValues = tw, values
+		}
+	}
 	c.pool = pool.New(cfg.Hosts, func(ctx context.Context, addr string) (*protocol.Conn, error) {
 		sock, err := c.dial(ctx, addr)
 		if err != nil || cfg.LocalDC == "" || c.disc.topo.Load() != nil {
@@ -109,6 +120,7 @@ func (c *Connector) dial(ctx context.Context, addr string) (*protocol.Conn, erro
 func (c *Connector) dialWith(ctx context.Context, addr string, onEvent func(*protocol.Event)) (*protocol.Conn, error) {
 	opts := protocol.DialOptions{
 		OnEvent:      onEvent,
+		TraceValues:  c.traceValues,
 		Version:      protocol.Version(c.cfg.ProtocolVersion),
 		VersionCache: &c.versions,
 		Compression:  c.cfg.Compression,
@@ -131,6 +143,9 @@ func (c *Connector) dialWith(ctx context.Context, addr string, onEvent func(*pro
 	}
 	if c.cfg.Username != "" || c.cfg.Password != "" {
 		opts.Authenticator = protocol.PasswordAuthenticator{Username: c.cfg.Username, Password: c.cfg.Password}
+	}
+	if c.trace != nil {
+		opts.Trace = c.trace // a nil *TraceWriter in the interface would not be nil
 	}
 	if c.tls != nil {
 		tc := c.tls.Clone()
@@ -162,7 +177,11 @@ func (c *Connector) Close() error {
 	if c.closed.Swap(true) {
 		return nil
 	}
-	return errors.Join(c.closeDiscovery(), c.pool.Close())
+	err := errors.Join(c.closeDiscovery(), c.pool.Close())
+	if c.trace != nil {
+		c.trace.Flush()
+	}
+	return err
 }
 
 // Config returns a copy of the Connector's configuration.

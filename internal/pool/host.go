@@ -28,7 +28,7 @@ type host struct {
 	retryAt  time.Time     // when the background reconnect is due
 	retry    *time.Timer
 	upHint   time.Time // when the cluster last said the host is up (MarkUp)
-	closed   bool // removed from the pool, or the pool closed
+	closed   bool      // removed from the pool, or the pool closed
 
 	stats   counters // what Record counted (stats.go): atomics, not under mu
 	signals signals  // answers and coming back up, for query plans (health_signals.go)
