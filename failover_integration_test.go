@@ -254,6 +254,9 @@ func TestFailoverNodeStalled(t *testing.T) {
 	}()
 	const stallAt, contAt = 10 * time.Second, 30 * time.Second
 	time.Sleep(stallAt)
+	for _, h := range c.Hosts() {
+		t.Logf("%s: p99 estimate %v, requests %d", h.Addr, c.pool.P99(h.Addr), h.Requests)
+	}
 	t.Logf("%v: kill -STOP %d (%s)", time.Since(w.start).Round(time.Millisecond), pid, node.Addr)
 	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
 		t.Fatal(err)
@@ -267,6 +270,7 @@ func TestFailoverNodeStalled(t *testing.T) {
 	t.Logf("%v: kill -CONT %d", cont.Round(time.Millisecond), pid)
 	base := requestsByAddr(c)[node.Addr]
 	<-done
+	t.Logf("%d speculative executions", c.speculated.Load())
 	errs := w.report(t)
 	for op, list := range errs {
 		t.Errorf("%d %s errors during the stall; the first: %v", len(list), op, list[0])

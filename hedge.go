@@ -176,6 +176,7 @@ func (h *hedge) fire() {
 		return
 	}
 	h.launched++
+	c.speculated.Add(1)
 	abort := make(chan struct{})
 	h.aborts = append(h.aborts, abort)
 	used := append([]string(nil), h.used...)
