@@ -200,7 +200,6 @@ type observer struct {
 // ObserveRequest makes the request's span and records its duration.
 func (o *observer) ObserveRequest(ctx context.Context, r *cassandra.ObservedRequest) {
 	end := r.Start.Add(r.Latency)
-	addr, port := splitAddr(r.Host.Addr)
 	status, etype := errorAttrs(r.Err)
 
 	common := make([]attribute.KeyValue, 0, 24)
@@ -211,12 +210,7 @@ func (o *observer) ObserveRequest(ctx context.Context, r *cassandra.ObservedRequ
 	if r.Operation != "" {
 		common = append(common, semconv.DBOperationName(r.Operation))
 	}
-	if addr != "" {
-		common = append(common, semconv.ServerAddress(addr))
-	}
-	if port > 0 {
-		common = append(common, semconv.ServerPort(port))
-	}
+	common = appendServer(common, r.Host.Addr)
 	if status != "" {
 		common = append(common, semconv.DBResponseStatusCode(status))
 	}
@@ -240,12 +234,7 @@ func (o *observer) ObserveRequest(ctx context.Context, r *cassandra.ObservedRequ
 	if r.Operation != "PREPARE" && r.Operation != "OPTIONS" {
 		attrs = append(attrs, semconv.CassandraConsistencyLevelKey.String(consistencyName(r.Consistency)))
 	}
-	if r.Host.HostID != "" {
-		attrs = append(attrs, semconv.CassandraCoordinatorID(r.Host.HostID))
-	}
-	if r.Host.Datacenter != "" {
-		attrs = append(attrs, semconv.CassandraCoordinatorDC(r.Host.Datacenter))
-	}
+	attrs = appendCoordinator(attrs, r.Host)
 	if r.Host.Rack != "" {
 		attrs = append(attrs, rackKey.String(r.Host.Rack))
 	}
@@ -283,7 +272,6 @@ func (o *observer) ObserveAttempt(ctx context.Context, a *cassandra.ObservedAtte
 	if !o.attemptEvents || !keyable(ctx) {
 		return
 	}
-	addr, port := splitAddr(a.Host.Addr)
 	attrs := make([]attribute.KeyValue, 0, 12)
 	attrs = append(attrs,
 		attemptNumKey.Int(a.Attempt),
@@ -292,18 +280,8 @@ func (o *observer) ObserveAttempt(ctx context.Context, a *cassandra.ObservedAtte
 	if a.RetryReason != "" {
 		attrs = append(attrs, attemptRetryKey.String(a.RetryReason))
 	}
-	if addr != "" {
-		attrs = append(attrs, semconv.ServerAddress(addr))
-	}
-	if port > 0 {
-		attrs = append(attrs, semconv.ServerPort(port))
-	}
-	if a.Host.HostID != "" {
-		attrs = append(attrs, semconv.CassandraCoordinatorID(a.Host.HostID))
-	}
-	if a.Host.Datacenter != "" {
-		attrs = append(attrs, semconv.CassandraCoordinatorDC(a.Host.Datacenter))
-	}
+	attrs = appendServer(attrs, a.Host.Addr)
+	attrs = appendCoordinator(attrs, a.Host)
 	if a.Err != nil {
 		status, etype := errorAttrs(a.Err)
 		if status != "" {
@@ -332,17 +310,32 @@ func spanName(op, keyspace string) string {
 	return "cassandra"
 }
 
-// splitAddr splits host:port; an address without a port is all host.
-func splitAddr(hostport string) (string, int) {
+// appendServer appends server.address and server.port from host:port (an
+// address without a port is all host).
+func appendServer(dst []attribute.KeyValue, hostport string) []attribute.KeyValue {
+	if hostport == "" {
+		return dst
+	}
 	h, p, err := net.SplitHostPort(hostport)
 	if err != nil {
-		return hostport, 0
+		return append(dst, semconv.ServerAddress(hostport))
 	}
-	port, err := strconv.Atoi(p)
-	if err != nil {
-		return h, 0
+	dst = append(dst, semconv.ServerAddress(h))
+	if port, err := strconv.Atoi(p); err == nil && port > 0 {
+		dst = append(dst, semconv.ServerPort(port))
 	}
-	return h, port
+	return dst
+}
+
+// appendCoordinator appends what the topology knows of the host.
+func appendCoordinator(dst []attribute.KeyValue, h cassandra.ObservedHost) []attribute.KeyValue {
+	if h.HostID != "" {
+		dst = append(dst, semconv.CassandraCoordinatorID(h.HostID))
+	}
+	if h.Datacenter != "" {
+		dst = append(dst, semconv.CassandraCoordinatorDC(h.Datacenter))
+	}
+	return dst
 }
 
 // consistencyName is the conventions' spelling of a level: "local_quorum".
