@@ -10,6 +10,8 @@
 set -uo pipefail
 go test "$@" ./...
 rc=$?
+# The repository's other modules (otelcql), which ./... does not enter.
+scripts/go-test-modules.sh "$@" || rc=1
 toolchain=${GO127_TOOLCHAIN-go1.27.3}
 own=$(go env GOVERSION)
 if [ -z "$toolchain" ]; then
