@@ -34,7 +34,8 @@ type Connector struct {
 	traceValues bool
 	// hedgeTokens is the speculative executions' budget (hedge.go).
 	hedgeTokens atomic.Int64
-	speculated  atomic.Int64 // speculative executions started, for tests
+	speculated  atomic.Int64  // speculative executions started, for tests
+	requestSeq  atomic.Uint64 // ObservedRequest.ID
 	// c.pool's InFlight, Busy and Young, bound once for query plans.
 	inFlight    func(addr string) int
 	busy, young func(addr string) bool

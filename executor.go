@@ -61,7 +61,7 @@ func (c *Connector) execute(ctx context.Context, op operation, idempotent bool, 
 	obs := c.cfg.Observer
 	var o requestObservation
 	if obs != nil {
-		o.start = time.Now()
+		o.id, o.start = c.requestSeq.Add(1), time.Now()
 		defer func() { c.observeRequest(ctx, obs, op, idempotent, &o, err) }()
 	}
 	b := c.budgetOf(ctx)
@@ -111,7 +111,7 @@ func (c *Connector) execute(ctx context.Context, op operation, idempotent bool, 
 		winner, specs := addr, 0
 		if f, ok := op.(forkable); ok && idempotent && sock != pinned && c.mayHedge(plan) {
 			c.earnHedge()
-			winner, specs, first, err = c.speculate(ctx, f, sock, addr, ro, plan, c.cfg.speculativeDelay(c.pool.P99(addr)))
+			winner, specs, first, err = c.speculate(ctx, f, sock, addr, ro, plan, c.cfg.speculativeDelay(c.pool.P99(addr)), o.id)
 		} else {
 			err = op.attempt(ctx, sock, ro)
 			first = err
@@ -122,7 +122,7 @@ func (c *Connector) execute(ctx context.Context, op operation, idempotent bool, 
 			o.speculative += specs
 			o.retries = retried + notSent
 			o.addr = winner
-			c.observeAttempt(ctx, obs, op, addr, o.attempts-specs, false, lastErr, start, first)
+			c.observeAttempt(ctx, obs, o.id, op, addr, o.attempts-specs, false, lastErr, start, first)
 		}
 		if err == nil {
 			return nil

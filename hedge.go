@@ -65,6 +65,7 @@ type hedge struct {
 	deadline time.Time
 	delay    time.Duration
 	max      int
+	obsID    uint64 // the request's ObservedRequest.ID
 
 	mu       sync.Mutex
 	closed   bool            // the first attempt ended: launch no more
@@ -98,9 +99,9 @@ func (c *Connector) getHedge() *hedge {
 // of the host whose answer was used, how many speculative executions were
 // started, the outcome of the first attempt and that of the request.
 func (c *Connector) speculate(ctx context.Context, op forkable, sock *protocol.Conn, addr string, ro protocol.RequestOptions,
-	plan []string, delay time.Duration) (winner string, specs int, first, err error) {
+	plan []string, delay time.Duration, obsID uint64) (winner string, specs int, first, err error) {
 	h := c.getHedge()
-	h.ctx, h.op, h.delay, h.max = ctx, op, delay, c.cfg.SpeculativeMax
+	h.ctx, h.op, h.delay, h.max, h.obsID = ctx, op, delay, c.cfg.SpeculativeMax, obsID
 	h.plan = append(h.plan[:0], plan...)
 	h.used = append(h.used[:0], addr)
 	h.deadline = time.Time{}
@@ -211,7 +212,7 @@ func (h *hedge) fire() {
 	err = f.attempt(h.ctx, sock, protocol.RequestOptions{Timeout: wait, Abort: abort})
 	c.pool.Record(addr, time.Since(start), outcomeOf(err), false)
 	if obs := c.cfg.Observer; obs != nil {
-		c.observeAttempt(h.ctx, obs, f, addr, 1+h.launchedNow(), true, nil, start, err)
+		c.observeAttempt(h.ctx, obs, h.obsID, f, addr, 1+h.launchedNow(), true, nil, start, err)
 	}
 	if err == nil {
 		h.mu.Lock()

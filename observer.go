@@ -21,6 +21,9 @@ type Observer interface {
 
 // ObservedRequest describes one request when it ended.
 type ObservedRequest struct {
+	// ID numbers the requests of a Connector; the request's attempts
+	// carry it as RequestID (they are reported before it ends).
+	ID uint64
 	// Operation is the statement's first keyword in upper case (SELECT,
 	// INSERT, UPDATE, DELETE, CREATE...), or BATCH, PREPARE, OPTIONS (a
 	// Ping).
@@ -55,6 +58,7 @@ type ObservedRequest struct {
 
 // ObservedAttempt describes one attempt of a request, on one host.
 type ObservedAttempt struct {
+	RequestID                      uint64 // the ID of its ObservedRequest
 	Operation, Statement, Keyspace string
 	Host                           ObservedHost
 	Attempt                        int  // 1 for the first
@@ -93,6 +97,7 @@ func (c *Connector) observedHost(addr string) ObservedHost {
 
 // requestObservation is what execute counts for the Observer.
 type requestObservation struct {
+	id                             uint64
 	start                          time.Time
 	attempts, speculative, retries int
 	addr                           string
@@ -100,8 +105,8 @@ type requestObservation struct {
 
 // observeAttempt reports one attempt. retry is the failure that caused it
 // (nil for the first).
-func (c *Connector) observeAttempt(ctx context.Context, obs Observer, op operation, addr string, n int, speculative bool, retry error, start time.Time, err error) {
-	a := ObservedAttempt{Host: c.observedHost(addr), Attempt: n, Speculative: speculative, Start: start, Latency: time.Since(start), Err: err}
+func (c *Connector) observeAttempt(ctx context.Context, obs Observer, id uint64, op operation, addr string, n int, speculative bool, retry error, start time.Time, err error) {
+	a := ObservedAttempt{RequestID: id, Host: c.observedHost(addr), Attempt: n, Speculative: speculative, Start: start, Latency: time.Since(start), Err: err}
 	if d, ok := op.(described); ok {
 		var r ObservedRequest
 		d.describe(&r)
@@ -115,7 +120,7 @@ func (c *Connector) observeAttempt(ctx context.Context, obs Observer, op operati
 
 // observeRequest reports the request when it ends.
 func (c *Connector) observeRequest(ctx context.Context, obs Observer, op operation, idempotent bool, o *requestObservation, err error) {
-	r := ObservedRequest{Idempotent: idempotent, Host: c.observedHost(o.addr), Attempts: o.attempts,
+	r := ObservedRequest{ID: o.id, Idempotent: idempotent, Host: c.observedHost(o.addr), Attempts: o.attempts,
 		Speculative: o.speculative, Retries: o.retries, Start: o.start, Latency: time.Since(o.start), Err: err}
 	if d, ok := op.(described); ok {
 		d.describe(&r)

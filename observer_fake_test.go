@@ -109,7 +109,10 @@ func TestObserverRetryReason(t *testing.T) {
 		t.Errorf("first attempt's error: %v", atts[0].Err)
 	}
 	if len(reqs) != 1 || reqs[0].Retries != 1 || reqs[0].Attempts != 2 || reqs[0].Err != nil {
-		t.Errorf("request observed: %+v", reqs)
+		t.Fatalf("request observed: %+v", reqs)
+	}
+	if id := reqs[0].ID; id == 0 || atts[0].RequestID != id || atts[1].RequestID != id {
+		t.Errorf("request ID %d, attempts' %d and %d", id, atts[0].RequestID, atts[1].RequestID)
 	}
 }
 

@@ -144,17 +144,11 @@ func WithQueryText(on bool) Option {
 }
 
 // WithAttemptEvents sets whether attempts become "cassandra.attempt"
-// events on their request's span. Default true.
-//
-// The driver tells of an attempt before its request ends, on its own, with
-// nothing naming the request, so the observer keeps each attempt until a
-// request with the same context, operation and statement that spans the
-// attempt's start ends. Attempts run with a context.Background() or
-// another context that is not a pointer (as with database/sql's methods
-// that take no context) cannot be matched and get no event; nor does a
-// speculative execution that ends after the request it lost (its span has
-// ended). Two identical statements run at once with the same context may
-// swap events. Unmatched attempts are dropped after a minute.
+// events on their request's span. Default true. The driver tells of an
+// attempt before its request ends; the observer keeps it, by its
+// RequestID, until the request ends. A speculative execution that ends
+// after the request it lost gets no event (the span has ended);
+// unmatched attempts are dropped after a minute.
 func WithAttemptEvents(on bool) Option {
 	return func(c *config) { c.attemptEvents = on }
 }
@@ -255,7 +249,7 @@ func (o *observer) ObserveRequest(ctx context.Context, r *cassandra.ObservedRequ
 		trace.WithTimestamp(r.Start),
 		trace.WithAttributes(attrs...))
 	if o.attemptEvents {
-		for _, a := range o.pending.take(ctx, r, end) {
+		for _, a := range o.pending.take(r.ID, end) {
 			span.AddEvent(attemptEvent, trace.WithTimestamp(a.Start), trace.WithAttributes(a.attrs...))
 		}
 	}
@@ -269,7 +263,7 @@ func (o *observer) ObserveRequest(ctx context.Context, r *cassandra.ObservedRequ
 
 // ObserveAttempt keeps the attempt for its request's span.
 func (o *observer) ObserveAttempt(ctx context.Context, a *cassandra.ObservedAttempt) {
-	if !o.attemptEvents || !keyable(ctx) {
+	if !o.attemptEvents {
 		return
 	}
 	attrs := make([]attribute.KeyValue, 0, 12)
@@ -289,7 +283,7 @@ func (o *observer) ObserveAttempt(ctx context.Context, a *cassandra.ObservedAtte
 		}
 		attrs = append(attrs, semconv.ErrorTypeKey.String(etype), semconv.ErrorMessage(a.Err.Error()))
 	}
-	o.pending.add(ctx, attempt{
+	o.pending.add(a.RequestID, attempt{
 		operation: a.Operation, statement: a.Statement,
 		Start: a.Start, end: a.Start.Add(a.Latency), attrs: attrs,
 	})
@@ -392,65 +386,40 @@ type attempt struct {
 
 // Bounds of the attempts kept for their requests.
 const (
-	maxPendingContexts = 4096
+	maxPendingRequests = 4096
 	pendingMaxAge      = time.Minute
 	sweepEvery         = 10 * time.Second
 )
 
-// pendingAttempts keeps attempts by their context until their request ends.
+// pendingAttempts keeps attempts by their request's ID until it ends.
 type pendingAttempts struct {
 	mu    sync.Mutex
-	byCtx map[context.Context][]attempt
+	byID  map[uint64][]attempt
 	swept time.Time
 }
 
-// keyable reports whether ctx can key the map: a pointer (never panics as a
-// key, and tells one context from another, unlike context.Background()).
-func keyable(ctx context.Context) bool {
-	return ctx != nil && reflect.TypeOf(ctx).Kind() == reflect.Pointer
-}
-
-func (p *pendingAttempts) add(ctx context.Context, a attempt) {
+func (p *pendingAttempts) add(id uint64, a attempt) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.byCtx == nil {
-		p.byCtx = make(map[context.Context][]attempt)
+	if p.byID == nil {
+		p.byID = make(map[uint64][]attempt)
 	}
-	list, ok := p.byCtx[ctx]
-	if !ok && len(p.byCtx) >= maxPendingContexts {
+	list, ok := p.byID[id]
+	if !ok && len(p.byID) >= maxPendingRequests {
 		return
 	}
-	p.byCtx[ctx] = append(list, a)
+	p.byID[id] = append(list, a)
 }
 
-// take removes and returns, in the order observed, the attempts of ctx
-// with r's operation and statement that started within [r.Start, end].
-func (p *pendingAttempts) take(ctx context.Context, r *cassandra.ObservedRequest, end time.Time) []attempt {
-	if !keyable(ctx) {
-		return nil
-	}
+// take removes and returns, in the order observed, the attempts of the
+// request id.
+func (p *pendingAttempts) take(id uint64, end time.Time) []attempt {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.sweep(end)
-	list := p.byCtx[ctx]
-	if len(list) == 0 {
-		return nil
-	}
-	var mine []attempt
-	rest := list[:0:0]
-	for _, a := range list {
-		if a.operation == r.Operation && a.statement == r.Statement && !a.Start.Before(r.Start) && !a.Start.After(end) {
-			mine = append(mine, a)
-		} else {
-			rest = append(rest, a)
-		}
-	}
-	if len(rest) == 0 {
-		delete(p.byCtx, ctx)
-	} else {
-		p.byCtx[ctx] = rest
-	}
-	return mine
+	list := p.byID[id]
+	delete(p.byID, id)
+	return list
 }
 
 // sweep drops, every sweepEvery, the attempts that ended pendingMaxAge
@@ -460,7 +429,7 @@ func (p *pendingAttempts) sweep(now time.Time) {
 		return
 	}
 	p.swept = now
-	for ctx, list := range p.byCtx {
+	for id, list := range p.byID {
 		keep := list[:0]
 		for _, a := range list {
 			if now.Sub(a.end) < pendingMaxAge {
@@ -468,9 +437,9 @@ func (p *pendingAttempts) sweep(now time.Time) {
 			}
 		}
 		if len(keep) == 0 {
-			delete(p.byCtx, ctx)
+			delete(p.byID, id)
 		} else {
-			p.byCtx[ctx] = keep
+			p.byID[id] = keep
 		}
 	}
 }

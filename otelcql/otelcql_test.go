@@ -354,16 +354,14 @@ func TestBatchOfMoreKeepsNoPartialText(t *testing.T) {
 func TestAttemptsMatchTheirRequest(t *testing.T) {
 	h := newHarness(t)
 	ctx, _ := h.parent(t)
-	other, _ := h.parent(t)
 	r := selectRequest()
-	at := func(ctx context.Context, stmt string, start time.Time) {
-		h.obs.ObserveAttempt(ctx, &cassandra.ObservedAttempt{Operation: "SELECT", Statement: stmt, Host: host, Attempt: 1, Start: start, Latency: time.Millisecond})
+	r.ID = 7
+	at := func(id uint64, stmt string) {
+		h.obs.ObserveAttempt(ctx, &cassandra.ObservedAttempt{RequestID: id, Operation: "SELECT", Statement: stmt, Host: host, Attempt: 1, Start: t0.Add(time.Millisecond), Latency: time.Millisecond})
 	}
-	at(ctx, r.Statement, t0.Add(time.Millisecond))           // this request's
-	at(ctx, "SELECT * FROM other", t0.Add(time.Millisecond)) // another statement's
-	at(other, r.Statement, t0.Add(time.Millisecond))         // another context's
-	at(ctx, r.Statement, t0.Add(time.Hour))                  // a later request's
-	at(context.Background(), r.Statement, t0)                // not matchable
+	at(7, r.Statement)           // this request's
+	at(8, "SELECT * FROM other") // another request's
+	at(9, r.Statement)           // another request of the same statement
 	h.obs.ObserveRequest(ctx, r)
 	if ev := h.ended(t, 1)[0].Events(); len(ev) != 1 {
 		t.Fatalf("%d events, want only the request's own attempt", len(ev))
@@ -371,10 +369,10 @@ func TestAttemptsMatchTheirRequest(t *testing.T) {
 
 	// The others wait for their own request.
 	r2 := selectRequest()
-	r2.Statement, r2.Start = "SELECT * FROM other", t0
-	h.obs.ObserveRequest(ctx, r2)
+	r2.ID, r2.Statement, r2.Start = 8, "SELECT * FROM other", t0
+	h.obs.ObserveRequest(context.Background(), r2)
 	if ev := h.ended(t, 2)[1].Events(); len(ev) != 1 {
-		t.Fatalf("%d events on the other statement's span, want 1", len(ev))
+		t.Fatalf("%d events on the other request's span, want 1", len(ev))
 	}
 }
 
