@@ -149,7 +149,7 @@ func TestIntegrationPagedSelect(t *testing.T) {
 			t.Errorf("page %d: server.address %q, cassandra.coordinator.id %q: want both", i+1, m["server.address"].AsString(), m["cassandra.coordinator.id"].AsString())
 		}
 		if len(sp.Events()) == 0 {
-			t.Errorf("page %d: no cassandra.attempt event", i+1)
+			t.Errorf("page %d: no cqlsql.attempt event", i+1)
 		}
 		if sp.EndTime().Before(sp.StartTime()) || sp.StartTime().IsZero() {
 			t.Errorf("page %d: from %v to %v", i+1, sp.StartTime(), sp.EndTime())

@@ -54,10 +54,10 @@
 // # Attempts
 //
 // Each attempt of a request (retries and speculative executions included)
-// becomes a "cassandra.attempt" event on the request's span, at the
-// attempt's start, with cassandra.attempt.number, cassandra.attempt.speculative,
-// cassandra.attempt.retry_reason (read_timeout, unavailable, ...: the
-// failure the attempt retries), cassandra.attempt.duration (seconds),
+// becomes a "cqlsql.attempt" event on the request's span, at the
+// attempt's start, with cqlsql.attempt.number, cqlsql.attempt.speculative,
+// cqlsql.attempt.retry_reason (read_timeout, unavailable, ...: the
+// failure the attempt retries), cqlsql.attempt.duration (seconds),
 // server.address, server.port, cassandra.coordinator.id,
 // cassandra.coordinator.dc, and on failure error.type,
 // db.response.status_code and error.message. Events cost far less than a
@@ -103,11 +103,11 @@ const (
 	attemptsKey     = attribute.Key("cqlsql.attempts")
 	retriesKey      = attribute.Key("cqlsql.retries")
 	rackKey         = attribute.Key("cqlsql.coordinator.rack")
-	attemptEvent    = "cassandra.attempt"
-	attemptNumKey   = attribute.Key("cassandra.attempt.number")
-	attemptSpecKey  = attribute.Key("cassandra.attempt.speculative")
-	attemptRetryKey = attribute.Key("cassandra.attempt.retry_reason")
-	attemptDurKey   = attribute.Key("cassandra.attempt.duration")
+	attemptEvent    = "cqlsql.attempt"
+	attemptNumKey   = attribute.Key("cqlsql.attempt.number")
+	attemptSpecKey  = attribute.Key("cqlsql.attempt.speculative")
+	attemptRetryKey = attribute.Key("cqlsql.attempt.retry_reason")
+	attemptDurKey   = attribute.Key("cqlsql.attempt.duration")
 )
 
 // durationBuckets are the boundaries the conventions recommend for
@@ -143,7 +143,7 @@ func WithQueryText(on bool) Option {
 	return func(c *config) { c.queryText = on }
 }
 
-// WithAttemptEvents sets whether attempts become "cassandra.attempt"
+// WithAttemptEvents sets whether attempts become "cqlsql.attempt"
 // events on their request's span. Default true. The driver tells of an
 // attempt before its request ends; the observer keeps it, by its
 // RequestID, until the request ends. A speculative execution that ends

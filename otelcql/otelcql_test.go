@@ -183,19 +183,19 @@ func TestRequestSpan(t *testing.T) {
 	}, "db.response.status_code", "error.type", "db.operation.batch.size")
 
 	ev := sp.Events()
-	if len(ev) != 1 || ev[0].Name != "cassandra.attempt" {
-		t.Fatalf("events %v, want one cassandra.attempt", ev)
+	if len(ev) != 1 || ev[0].Name != "cqlsql.attempt" {
+		t.Fatalf("events %v, want one cqlsql.attempt", ev)
 	}
 	if !ev[0].Time.Equal(t0.Add(time.Millisecond)) {
 		t.Errorf("attempt event at %v, want its start %v", ev[0].Time, t0.Add(time.Millisecond))
 	}
 	wantAttrs(t, "attempt", ev[0].Attributes, map[string]any{
-		"cassandra.attempt.number":      int64(1),
-		"cassandra.attempt.speculative": false,
-		"cassandra.attempt.duration":    0.003,
+		"cqlsql.attempt.number":      int64(1),
+		"cqlsql.attempt.speculative": false,
+		"cqlsql.attempt.duration":    0.003,
 		"server.address":                "10.0.0.7",
 		"cassandra.coordinator.id":      host.HostID,
-	}, "cassandra.attempt.retry_reason", "error.type")
+	}, "cqlsql.attempt.retry_reason", "error.type")
 
 	hist := h.histogram(t)
 	if len(hist.DataPoints) != 1 {
@@ -245,8 +245,8 @@ func TestServerError(t *testing.T) {
 		t.Fatalf("%d events, want 2", len(ev))
 	}
 	wantAttrs(t, "retry", ev[1].Attributes, map[string]any{
-		"cassandra.attempt.number":       int64(2),
-		"cassandra.attempt.retry_reason": "read_timeout",
+		"cqlsql.attempt.number":       int64(2),
+		"cqlsql.attempt.retry_reason": "read_timeout",
 		"db.response.status_code":        "0x1200",
 		"error.type":                     "0x1200",
 		"error.message":                  cerr.Error(),
@@ -305,8 +305,8 @@ func TestSpeculativeExecution(t *testing.T) {
 	if len(ev) != 2 {
 		t.Fatalf("%d events, want 2", len(ev))
 	}
-	wantAttrs(t, "speculative", ev[0].Attributes, map[string]any{"cassandra.attempt.number": int64(2), "cassandra.attempt.speculative": true, "server.address": "10.0.0.8"})
-	wantAttrs(t, "first", ev[1].Attributes, map[string]any{"cassandra.attempt.number": int64(1), "cassandra.attempt.speculative": false, "error.type": "_OTHER"})
+	wantAttrs(t, "speculative", ev[0].Attributes, map[string]any{"cqlsql.attempt.number": int64(2), "cqlsql.attempt.speculative": true, "server.address": "10.0.0.8"})
+	wantAttrs(t, "first", ev[1].Attributes, map[string]any{"cqlsql.attempt.number": int64(1), "cqlsql.attempt.speculative": false, "error.type": "_OTHER"})
 }
 
 func TestSecondPage(t *testing.T) {
