@@ -268,8 +268,12 @@ func (c *Connector) awaitSchemaAgreement(ctx context.Context, sock *protocol.Con
 		case <-time.After(min(schemaAgreementInterval, time.Until(deadline))):
 		}
 	}
+	msg := fmt.Sprintf("cassandra: schema agreement not reached within %v: some nodes that are up still report another schema version; the change succeeded, but a statement coordinated by one of them may not see it yet", schemaAgreementTimeout)
 	if warnings != nil {
-		warnings.add([]string{fmt.Sprintf("cassandra: schema agreement not reached within %v: some nodes that are up still report another schema version; the change succeeded, but a statement coordinated by one of them may not see it yet", schemaAgreementTimeout)})
+		warnings.add([]string{msg})
+	}
+	if l := c.cfg.Logger; l != nil {
+		l.Warn(msg) // rare: after a schema change, never on a query's path
 	}
 }
 

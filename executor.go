@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand"
 	"strings"
 	"time"
 
@@ -144,6 +145,9 @@ func (c *Connector) execute(ctx context.Context, op operation, idempotent bool, 
 			notSent++
 		}
 		last, lastAddr, lastErr, same = sock, addr, err, d == retrySame
+		if isOverloaded(err) && !c.pauseAfterOverload(ctx, b) {
+			return err // the budget or the context ended during the pause
+		}
 		if d == retryNext {
 			if tried == nil {
 				tried = new(hostList)
@@ -152,6 +156,33 @@ func (c *Connector) execute(ctx context.Context, op operation, idempotent bool, 
 			tried.addrs = append(tried.addrs, addr)
 			pinned = nil
 		}
+	}
+}
+
+// overloadPause is the base of the short jittered pause before a retry
+// after Overloaded: the next host may be as busy, and retrying at once
+// adds to the load. Lost sockets and the rest are retried at once.
+const overloadPause = 20 * time.Millisecond
+
+func isOverloaded(err error) bool {
+	code, ok := serverCode(err)
+	return ok && code == ErrCodeOverloaded
+}
+
+// pauseAfterOverload waits overloadPause ±50% within the budget; false
+// when the budget or the context ends first.
+func (c *Connector) pauseAfterOverload(ctx context.Context, b budget) bool {
+	d := time.Duration(float64(overloadPause) * (0.5 + rand.Float64()))
+	if left, _ := b.left(); left > 0 && left <= d {
+		return false
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
 	}
 }
 

@@ -132,3 +132,21 @@ func TestSpeculativeNotForWrites(t *testing.T) {
 		t.Fatalf("%d INSERTs reached the nodes for 4 writes: a write was sent twice", n)
 	}
 }
+
+// TestOverloadedPausesBeforeTheRetry: the retry after Overloaded waits a
+// short jittered pause; one after a lost socket does not.
+func TestOverloadedPausesBeforeTheRetry(t *testing.T) {
+	n := newScriptedNode(t, fakeserver.Options{})
+	db := fakeDB(t, n.srv.Addr(), func(cfg *Config) { cfg.Speculative = SpeculativeOff })
+	n.then(pathSelect, answerError(ErrCodeOverloaded, nil))
+	start := time.Now()
+	if err := readAllQuery(db, "SELECT v FROM t"); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d < overloadPause/2 {
+		t.Errorf("retried after Overloaded within %v, want a pause of at least %v", d, overloadPause/2)
+	}
+	if got := n.count(pathSelect); got != 2 {
+		t.Fatalf("%d SELECTs, want 2 (one retry)", got)
+	}
+}

@@ -193,8 +193,8 @@ func TestRequestSpan(t *testing.T) {
 		"cqlsql.attempt.number":      int64(1),
 		"cqlsql.attempt.speculative": false,
 		"cqlsql.attempt.duration":    0.003,
-		"server.address":                "10.0.0.7",
-		"cassandra.coordinator.id":      host.HostID,
+		"server.address":             "10.0.0.7",
+		"cassandra.coordinator.id":   host.HostID,
 	}, "cqlsql.attempt.retry_reason", "error.type")
 
 	hist := h.histogram(t)
@@ -247,9 +247,9 @@ func TestServerError(t *testing.T) {
 	wantAttrs(t, "retry", ev[1].Attributes, map[string]any{
 		"cqlsql.attempt.number":       int64(2),
 		"cqlsql.attempt.retry_reason": "read_timeout",
-		"db.response.status_code":        "0x1200",
-		"error.type":                     "0x1200",
-		"error.message":                  cerr.Error(),
+		"db.response.status_code":     "0x1200",
+		"error.type":                  "0x1200",
+		"error.message":               cerr.Error(),
 	})
 	dp := h.histogram(t).DataPoints
 	if len(dp) != 1 {
