@@ -163,6 +163,9 @@ func TestClusterDiscoversEveryNode(t *testing.T) {
 func TestClusterTokenAware(t *testing.T) {
 	hosts := testcluster.ThreeNodes.Hosts(t)
 	cfg := clusterConfig(t, hosts)
+	// A speculative execution goes to the next host of the plan, not an
+	// owner with RF 1: the counts below are of routing alone.
+	cfg.Speculative = SpeculativeOff
 	c, err := newConnector(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -299,8 +302,9 @@ func TestClusterLocalDCStaysLocal(t *testing.T) {
 			t.Errorf("%s: datacenter %q unknown to Hosts()", h, dcOf[h])
 		}
 	}
-	if local != 2*n {
-		t.Errorf("dc1 coordinated %d requests, want %d", local, 2*n)
+	// Speculative executions (at most 5% + 1) are coordinated in dc1 too.
+	if local < 2*n || local > 2*n+2*n/20+1 {
+		t.Errorf("dc1 coordinated %d requests, want %d plus at most 5%% + 1", local, 2*n)
 	}
 
 	cfg = clusterConfig(t, hosts)

@@ -284,7 +284,7 @@ type Config struct {
 	TraceValues bool
 
 	// Observer, when set, is told of every request and attempt when it
-	// ends (see Observer); the otelcql module makes OpenTelemetry spans
+	// ends (see Observer); the otelcql module makes tracing spans
 	// and metrics of them. A DSN cannot express it. Default nil.
 	Observer Observer
 

@@ -10,7 +10,7 @@ import (
 // Observer is told of every request the driver runs (a query's page, an
 // Exec, a transaction's BATCH, a PREPARE, a Ping) when it ends, and of
 // every attempt of it: what a trace span or a metric needs (see the
-// otelcql module for OpenTelemetry). Set it as Config.Observer. Its
+// otelcql module for tracing spans and metrics). Set it as Config.Observer. Its
 // methods run on the request's goroutine (a speculative attempt's on its
 // own), after the fact: keep them quick. The values they get are valid
 // only during the call. With no Observer the driver builds none of this.

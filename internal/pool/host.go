@@ -17,18 +17,19 @@ type host struct {
 	addr string
 	p    *Pool
 
-	mu       sync.Mutex
-	slots    []*slot
-	draining []*protocol.Conn // retired, kept for their late replies
-	dc       string           // datacenter, once a connection reported it
-	dialing  chan struct{}    // closed when the dial under way ends; nil: none
-	down     bool
-	lastErr  error
-	backoff  time.Duration // the last background delay; 0 after a success
-	retryAt  time.Time     // when the background reconnect is due
-	retry    *time.Timer
-	upHint   time.Time // when the cluster last said the host is up (MarkUp)
-	closed   bool      // removed from the pool, or the pool closed
+	mu        sync.Mutex
+	slots     []*slot
+	draining  []*protocol.Conn // retired, kept for their late replies
+	dc        string           // datacenter, once a connection reported it
+	dialing   chan struct{}    // closed when the dial under way ends; nil: none
+	down      bool
+	lastErr   error
+	backoff   time.Duration // the last background delay; 0 after a success
+	retryAt   time.Time     // when the background reconnect is due
+	retry     *time.Timer
+	upHint    time.Time // when the cluster last said the host is up (MarkUp)
+	extraDial bool      // markUp's extra dial is under way
+	closed    bool      // removed from the pool, or the pool closed
 
 	stats   counters // what Record counted (stats.go): atomics, not under mu
 	signals signals  // answers and coming back up, for query plans (health_signals.go)
@@ -158,18 +159,25 @@ func (h *host) startDial() chan struct{} {
 	return done
 }
 
+// runDial dials h and places the connection. done is the channel of the
+// dial under way (h.dialing), or nil for the extra dial of markUp, which
+// leaves the verdict on a failure to the other.
 func (h *host) runDial(done chan struct{}) {
 	p := h.p
 	ctx, cancel := context.WithTimeout(p.ctx, p.opts.DialTimeout)
 	c, err := p.dial(ctx, h.addr)
 	cancel()
 	h.mu.Lock()
-	h.dialing = nil
+	if done != nil {
+		h.dialing = nil
+	} else {
+		h.extraDial = false
+	}
 	var changed bool
 	switch {
 	case err != nil:
 		h.lastErr = err // the dial errors name the host
-		if !h.hasLiveConn() {
+		if !h.hasLiveConn() && h.dialing == nil && !h.extraDial {
 			changed = !h.down
 			h.down = true
 			h.scheduleRetry()
@@ -205,7 +213,9 @@ func (h *host) runDial(done chan struct{}) {
 	if changed && p.opts.OnHostState != nil {
 		p.opts.OnHostState(h.addr, up, lastErr) // before waiters see the outcome
 	}
-	close(done)
+	if done != nil {
+		close(done)
+	}
 }
 
 // hasLiveConn reports whether a slot holds an open connection. h.mu is
@@ -286,7 +296,16 @@ func (h *host) markUp() {
 	defer h.mu.Unlock()
 	h.backoff = 0
 	h.upHint = time.Now()
-	if h.p.closed.Load() || h.closed || h.dialing != nil || h.hasLiveConn() {
+	if h.p.closed.Load() || h.closed || h.hasLiveConn() {
+		return
+	}
+	if h.dialing != nil {
+		// The dial under way may have started before the node could
+		// answer and wait its full timeout: one more, now.
+		if !h.extraDial {
+			h.extraDial = true
+			go h.runDial(nil)
+		}
 		return
 	}
 	if h.retry != nil {

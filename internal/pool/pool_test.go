@@ -53,7 +53,15 @@ func TestPoolDialsLazilyAndStaysBounded(t *testing.T) {
 	if n := p.Open(); n != 0 {
 		t.Fatalf("%d sockets before any request", n)
 	}
-	// Idle sockets are reused: one per host, hosts in round robin.
+	// Idle sockets are reused: one per host, hosts in round robin. The
+	// first request dials the first host and waits; the second host is
+	// dialed on the way, in the background, for the next requests.
+	if _, err := acquire(p, ctx); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); p.Open() < 2 && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
 	seen := map[*protocol.Conn]bool{}
 	for i := 0; i < 10; i++ {
 		c, err := acquire(p, ctx)
