@@ -3,11 +3,11 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"github.com/cqlsql/cassandra/internal/testcluster"
 	"io"
 	"log/slog"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -254,49 +254,25 @@ func mustID(t *testing.T, s string) HostID {
 	return id
 }
 
-// faultCluster is what the fault test needs to stop and restart nodes of
-// the cluster scripts/cassandra.sh runs: CASSANDRA_CLUSTER_DIR (its `dir`,
-// holding nodeN/cassandra.pid, node N being the N-th address of
-// CASSANDRA_CLUSTER_HOSTS) and CASSANDRA_CLUSTER_UP (a shell command that
-// restarts stopped nodes, such as `scripts/cassandra.sh up` with the
-// cluster's environment).
+// faultCluster is a cluster of the fault test's own (3 nodes on
+// 127.0.0.1-3:9092, started fresh by the launcher and wiped at the end),
+// so that killing its nodes disturbs no other test.
 type faultCluster struct {
 	t     *testing.T
 	hosts []string
-	dir   string
-	up    string
+	j     *testcluster.Joining
 }
 
-func newFaultCluster(t *testing.T, hosts []string) *faultCluster {
-	if os.Getenv("CASSANDRA_CLUSTER_FAULTS") != "1" {
-		t.Skip("CASSANDRA_CLUSTER_FAULTS=1 not set: this test kills nodes of the cluster")
-	}
-	f := &faultCluster{t: t, hosts: hosts, dir: os.Getenv("CASSANDRA_CLUSTER_DIR"), up: os.Getenv("CASSANDRA_CLUSTER_UP")}
-	if f.dir == "" || f.up == "" {
-		t.Fatal("CASSANDRA_CLUSTER_FAULTS=1 needs CASSANDRA_CLUSTER_DIR and CASSANDRA_CLUSTER_UP")
-	}
-	return f
+func newFaultCluster(t *testing.T) *faultCluster {
+	j := testcluster.LaunchJoining(t, 3, 3, "CASSANDRA_PORT=9092", "CASSANDRA_STORAGE_PORT=7900",
+		"CASSANDRA_NUM_TOKENS=16", "CASSANDRA_HEAP=512M")
+	return &faultCluster{t: t, hosts: j.Addrs(), j: j}
 }
 
-// pid returns the pid of the node at addr, checked against its command
-// line (a pid file can outlive its process).
+// pid returns the pid of the node at addr.
 func (f *faultCluster) pid(addr string) int {
 	f.t.Helper()
-	i := indexOf(f.hosts, addr)
-	node := filepath.Join(f.dir, "node"+strconv.Itoa(i+1))
-	b, err := os.ReadFile(filepath.Join(node, "cassandra.pid"))
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	cmd, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
-	if err != nil || !strings.Contains(strings.ReplaceAll(string(cmd), "\x00", " "), "-Dcassandra.cqlsql.node="+node+" ") {
-		f.t.Fatalf("pid %d of %s is not that node (%v)", pid, node, err)
-	}
-	return pid
+	return f.j.Pid(f.t, indexOf(f.hosts, addr)+1)
 }
 
 func (f *faultCluster) signal(addr, sig string) {
@@ -312,19 +288,7 @@ func (f *faultCluster) signal(addr, sig string) {
 func (f *faultCluster) restart() {
 	f.t.Helper()
 	t0 := time.Now()
-	out, err := exec.Command("sh", "-c", f.up).CombinedOutput()
-	if err != nil {
-		f.t.Errorf("%s: %v\n%s", f.up, err, out)
-	}
-	for _, h := range f.hosts {
-		for !answers(h) {
-			if time.Since(t0) > 4*time.Minute {
-				f.t.Errorf("%s does not answer after a restart", h)
-				return
-			}
-			time.Sleep(time.Second)
-		}
-	}
+	f.j.Start(f.t, len(f.hosts))
 	f.t.Logf("every node answers again after %v", time.Since(t0).Round(time.Second))
 }
 
@@ -403,11 +367,9 @@ func waitControl(t *testing.T, m *Monitor, from string, within time.Duration) (s
 // kills a node that is not the control node: the control connection
 // moves each time, and the DOWN and UP of the nodes reach OnStatus.
 func TestIntegrationMonitorFaults(t *testing.T) {
-	hosts := clusterHosts(t)
-	if len(hosts) < 3 {
-		t.Skip("needs 3 nodes")
-	}
-	f := newFaultCluster(t, hosts)
+	clusterHosts(t) // runs where the multi-node tests run
+	f := newFaultCluster(t)
+	hosts := f.hosts
 	status := &statusLog{ch: make(chan string, 64)}
 	topoChanges := 0
 	var tmu sync.Mutex

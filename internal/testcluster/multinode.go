@@ -159,3 +159,11 @@ func (j *Joining) start(t testing.TB, n int) {
 		t.Fatalf("starting nodes 1 to %d of %s: %v", n, j.Addr, err)
 	}
 }
+
+// Pid returns the process id of node i (1-based), from the launcher's
+// status.
+func (j *Joining) Pid(t testing.TB, i int) int {
+	t.Helper()
+	n := &ClusterNode{Node: j.Node, index: i}
+	return n.Pid(t)
+}
