@@ -3,6 +3,7 @@ package pool
 import (
 	"context"
 	"errors"
+	"net"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -148,5 +149,40 @@ func TestMarkUpRetriesOften(t *testing.T) {
 	// the hint, one more at about 1 s.
 	if n := dials.Load() - before; n < 4 {
 		t.Fatalf("%d dials in 1.1s after MarkUp, want at least 4", n)
+	}
+}
+
+// TestRefusedRetriedOften: a host whose port refuses connections is
+// redialed at most 2 s apart, not backed off to 30 s.
+func TestRefusedRetriedOften(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // refuses from now on
+	var dials atomic.Int32
+	p := New([]string{addr}, func(ctx context.Context, a string) (*protocol.Conn, error) {
+		dials.Add(1)
+		return dialer(ctx, a)
+	}, Options{BackoffBase: 100 * time.Millisecond, BackoffMax: 30 * time.Second})
+	defer p.Close()
+	acquire(p, context.Background())
+	h := p.host(addr)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		h.mu.Lock()
+		b, due := h.backoff, time.Until(h.retryAt)
+		h.mu.Unlock()
+		if b >= 3*time.Second { // doubled past the cap: the next wait must still be capped
+			if due > refusedRetryMax*115/100 {
+				t.Fatalf("backoff %v: next dial in %v, want at most %v", b, due, refusedRetryMax*115/100)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("backoff still %v after 10s (%d dials)", b, dials.Load())
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -2,9 +2,11 @@ package pool
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/cqlsql/cassandra/protocol"
@@ -249,6 +251,13 @@ func (h *host) scheduleRetry() {
 	if !h.upHint.IsZero() && time.Since(h.upHint) < upHintFor && b > upHintRetry {
 		b = upHintRetry
 	}
+	// A refused connection costs the node nothing (its port is closed: the
+	// process is restarting or gone), and the cluster's UP event can come
+	// many seconds after the port opens: retry it often. Timeouts and
+	// failed handshakes, which do cost, back off fully.
+	if b > refusedRetryMax && errors.Is(h.lastErr, syscall.ECONNREFUSED) {
+		b = refusedRetryMax
+	}
 	d := time.Duration(float64(b) * (0.85 + 0.3*rand.Float64()))
 	h.retryAt = time.Now().Add(d)
 	if h.retry != nil {
@@ -290,6 +299,9 @@ const (
 	upHintRetry = 250 * time.Millisecond
 	upHintFor   = time.Minute
 )
+
+// refusedRetryMax caps the backoff of a host whose last dial was refused.
+const refusedRetryMax = 2 * time.Second
 
 func (h *host) markUp() {
 	h.mu.Lock()
