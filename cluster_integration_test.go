@@ -44,6 +44,37 @@ func nodeDB(t testing.TB, addr string) *sql.DB {
 	return db
 }
 
+// clusterKeyspace opens a *sql.DB with cfg and a fresh keyspace of the
+// given replication (the CQL map), dropped at the end.
+func clusterKeyspace(t *testing.T, cfg *Config, prefix, replication string) (*sql.DB, *Connector, string) {
+	t.Helper()
+	c, err := newConnector(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sql.OpenDB(c)
+	t.Cleanup(func() { db.Close() })
+	ks := testcluster.Name(prefix)
+	mustExec(t, db, "CREATE KEYSPACE "+ks+" WITH replication = "+replication)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if _, err := db.ExecContext(ctx, "DROP KEYSPACE IF EXISTS "+ks); err != nil {
+			t.Logf("dropping keyspace %s: %v", ks, err)
+		}
+	})
+	return db, c, ks
+}
+
+// nodeDBs opens nodeDB on each host.
+func nodeDBs(t testing.TB, hosts []string) []*sql.DB {
+	nodes := make([]*sql.DB, len(hosts))
+	for i, h := range hosts {
+		nodes[i] = nodeDB(t, h)
+	}
+	return nodes
+}
+
 // latencyCount reads a count of system_views.<view> (coordinator_read_latency,
 // local_write_latency, ...) for one table on db's node.
 func latencyCount(t testing.TB, db *sql.DB, view, ks, table string) int64 {
@@ -105,10 +136,7 @@ func TestClusterDiscoversEveryNode(t *testing.T) {
 	if err := db.Ping(); err != nil {
 		t.Fatal(err)
 	}
-	nodes := make([]*sql.DB, len(hosts))
-	for i, h := range hosts {
-		nodes[i] = nodeDB(t, h)
-	}
+	nodes := nodeDBs(t, hosts)
 	for {
 		missing := []string{}
 		for i, h := range hosts {
@@ -166,21 +194,10 @@ func TestClusterTokenAware(t *testing.T) {
 	// A speculative execution goes to the next host of the plan, not an
 	// owner with RF 1: the counts below are of routing alone.
 	cfg.Speculative = SpeculativeOff
-	c, err := newConnector(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := sql.OpenDB(c)
-	defer db.Close()
-	ks := testcluster.Name("tok")
-	mustExec(t, db, "CREATE KEYSPACE "+ks+" WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}")
-	defer mustExec(t, db, "DROP KEYSPACE "+ks)
+	db, c, ks := clusterKeyspace(t, cfg, "tok", "{'class': 'SimpleStrategy', 'replication_factor': 1}")
 	mustExec(t, db, "CREATE TABLE "+ks+".big (k bigint PRIMARY KEY, v int)")
 	mustExec(t, db, "CREATE TABLE "+ks+".comp (a text, b int, v int, PRIMARY KEY ((a, b)))")
-	nodes := make([]*sql.DB, len(hosts))
-	for i, h := range hosts {
-		nodes[i] = nodeDB(t, h)
-	}
+	nodes := nodeDBs(t, hosts)
 
 	const keys = 1000
 	for _, tc := range []struct {
@@ -257,20 +274,9 @@ func TestClusterLocalDCStaysLocal(t *testing.T) {
 	cfg := clusterConfig(t, hosts)
 	cfg.LocalDC = "dc1"
 	cfg.Consistency = LocalQuorum
-	c, err := newConnector(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := sql.OpenDB(c)
-	defer db.Close()
-	ks := testcluster.Name("dcs")
-	mustExec(t, db, "CREATE KEYSPACE "+ks+" WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 2, 'dc2': 1}")
-	defer mustExec(t, db, "DROP KEYSPACE "+ks)
+	db, c, ks := clusterKeyspace(t, cfg, "dcs", "{'class': 'NetworkTopologyStrategy', 'dc1': 2, 'dc2': 1}")
 	mustExec(t, db, "CREATE TABLE "+ks+".kv (k int PRIMARY KEY, v int)")
-	nodes := make([]*sql.DB, len(hosts))
-	for i, h := range hosts {
-		nodes[i] = nodeDB(t, h)
-	}
+	nodes := nodeDBs(t, hosts)
 	dcOf := map[string]string{}
 	for _, h := range c.Hosts() {
 		dcOf[h.Addr] = h.Datacenter
@@ -311,7 +317,7 @@ func TestClusterLocalDCStaysLocal(t *testing.T) {
 	cfg.LocalDC = "dc3"
 	other := openTestDB(t, cfg)
 	defer other.Close()
-	err = other.Ping()
+	err := other.Ping()
 	if err == nil || !strings.Contains(err.Error(), `"dc3"`) || !strings.Contains(err.Error(), "dc1") || !strings.Contains(err.Error(), "dc2") {
 		t.Fatalf("local_dc=dc3: %v, want an error naming dc3 and the cluster's dc1 and dc2", err)
 	}
@@ -327,19 +333,7 @@ func TestClusterNodeRestart(t *testing.T) {
 	cfg.LocalDC = "dc1"
 	cfg.Consistency = LocalOne
 	cfg.Timeout = 5 * time.Second
-	c, err := newConnector(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := sql.OpenDB(c)
-	defer db.Close()
-	ks := testcluster.Name("rst")
-	mustExec(t, db, "CREATE KEYSPACE "+ks+" WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 2, 'dc2': 1}")
-	defer func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		db.ExecContext(ctx, "DROP KEYSPACE "+ks)
-	}()
+	db, c, ks := clusterKeyspace(t, cfg, "rst", "{'class': 'NetworkTopologyStrategy', 'dc1': 2, 'dc2': 1}")
 	mustExec(t, db, "CREATE TABLE "+ks+".kv (k int PRIMARY KEY, v int)")
 	ins, err := db.Prepare("INSERT INTO " + ks + ".kv (k, v) VALUES (?, ?)")
 	if err != nil {
@@ -425,14 +419,7 @@ func TestClusterNodeJoins(t *testing.T) {
 	cfg := clusterConfig(t, addrs)
 	cfg.Consistency = One
 	cfg.Timeout = 10 * time.Second
-	c, err := newConnector(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := sql.OpenDB(c)
-	defer db.Close()
-	ks := testcluster.Name("join")
-	mustExec(t, db, "CREATE KEYSPACE "+ks+" WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}")
+	db, c, ks := clusterKeyspace(t, cfg, "join", "{'class': 'SimpleStrategy', 'replication_factor': 1}")
 	mustExec(t, db, "CREATE TABLE "+ks+".kv (k int PRIMARY KEY, v int)")
 	ins, err := db.Prepare("INSERT INTO " + ks + ".kv (k, v) VALUES (?, ?)")
 	if err != nil {

@@ -178,19 +178,7 @@ func failoverDB(t *testing.T, dsnExtra string) (*sql.DB, *Connector, string) {
 		t.Fatal(err)
 	}
 	cfg.Logger = slog.New(slog.NewTextHandler(logWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	c, err := newConnector(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := sql.OpenDB(c)
-	t.Cleanup(func() { db.Close() })
-	ks := testcluster.Name("fo")
-	mustExec(t, db, "CREATE KEYSPACE "+ks+" WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 2, 'dc2': 1}")
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		db.ExecContext(ctx, "DROP KEYSPACE IF EXISTS "+ks)
-	})
+	db, c, ks := clusterKeyspace(t, cfg, "fo", "{'class': 'NetworkTopologyStrategy', 'dc1': 2, 'dc2': 1}")
 	mustExec(t, db, "CREATE TABLE "+ks+".kv (k int PRIMARY KEY, v int)")
 	return db, c, ks
 }
