@@ -74,15 +74,20 @@ func prepareBench(b *testing.B, addr, query string) *sql.Stmt {
 	return st
 }
 
-// BenchmarkFakePointSelect is bench/'s point select: a prepared
+// pointSelectNode is a fake node for bench/'s point select: a prepared
 // statement with one bigint marker returning one row of two bigints.
-func BenchmarkFakePointSelect(b *testing.B) {
+func pointSelectNode(b *testing.B) *fakeserver.Server {
 	rows := &protocol.Rows{Metadata: protocol.RowsMetadata{ColumnCount: 2}}
 	if err := rows.AppendRow(be64(1234567), be64(7654321)); err != nil {
 		b.Fatal(err)
 	}
-	srv := preparedNode(b, []protocol.ColumnSpec{col("pk", codec.TypeBigint)},
+	return preparedNode(b, []protocol.ColumnSpec{col("pk", codec.TypeBigint)},
 		[]protocol.ColumnSpec{col("v1", codec.TypeBigint), col("v2", codec.TypeBigint)}, rows)
+}
+
+// BenchmarkFakePointSelect is bench/'s point select (pointSelectNode).
+func BenchmarkFakePointSelect(b *testing.B) {
+	srv := pointSelectNode(b)
 	st := prepareBench(b, srv.Addr(), "SELECT v1, v2 FROM kv WHERE pk = ?")
 	for i := 0; i < b.N; i++ {
 		var v1, v2 int64
@@ -159,13 +164,7 @@ func BenchmarkFakeScan5000(b *testing.B) {
 // (which never fires: the nodes answer at once). It measures what arming
 // one costs.
 func BenchmarkFakePointSelectTwoHosts(b *testing.B) {
-	rows := &protocol.Rows{Metadata: protocol.RowsMetadata{ColumnCount: 2}}
-	if err := rows.AppendRow(be64(1234567), be64(7654321)); err != nil {
-		b.Fatal(err)
-	}
-	binds := []protocol.ColumnSpec{col("pk", codec.TypeBigint)}
-	result := []protocol.ColumnSpec{col("v1", codec.TypeBigint), col("v2", codec.TypeBigint)}
-	a, c := preparedNode(b, binds, result, rows), preparedNode(b, binds, result, rows)
+	a, c := pointSelectNode(b), pointSelectNode(b)
 	for _, mode := range []struct {
 		name        string
 		speculative time.Duration

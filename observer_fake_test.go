@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cqlsql/cassandra/codec"
 	"github.com/cqlsql/cassandra/internal/fakeserver"
 	"github.com/cqlsql/cassandra/protocol"
 )
@@ -125,12 +124,7 @@ func (nopObserver) ObserveAttempt(context.Context, *ObservedAttempt) {}
 // Observer that does nothing: what building the reports costs. Without
 // one (BenchmarkFakePointSelect) nothing is built.
 func BenchmarkFakePointSelectObserved(b *testing.B) {
-	rows := &protocol.Rows{Metadata: protocol.RowsMetadata{ColumnCount: 2}}
-	if err := rows.AppendRow(be64(1234567), be64(7654321)); err != nil {
-		b.Fatal(err)
-	}
-	srv := preparedNode(b, []protocol.ColumnSpec{col("pk", codec.TypeBigint)},
-		[]protocol.ColumnSpec{col("v1", codec.TypeBigint), col("v2", codec.TypeBigint)}, rows)
+	srv := pointSelectNode(b)
 	db := fakeDB(b, srv.Addr(), func(cfg *Config) { cfg.Observer = nopObserver{} })
 	st, err := db.Prepare("SELECT v1, v2 FROM kv WHERE pk = ?")
 	if err != nil {
