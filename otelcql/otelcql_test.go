@@ -400,8 +400,8 @@ func TestConcurrent(t *testing.T) {
 			ctx, span := h.tp.Tracer("app").Start(context.Background(), "job")
 			defer span.End()
 			r := selectRequest()
-			r.Start = time.Now()
-			h.obs.ObserveAttempt(ctx, &cassandra.ObservedAttempt{Operation: "SELECT", Statement: r.Statement, Host: host, Attempt: 1, Start: r.Start, Latency: time.Millisecond})
+			r.ID, r.Start = uint64(i+1), time.Now()
+			h.obs.ObserveAttempt(ctx, &cassandra.ObservedAttempt{RequestID: r.ID, Operation: "SELECT", Statement: r.Statement, Host: host, Attempt: 1, Start: r.Start, Latency: time.Millisecond})
 			r.Latency = time.Millisecond
 			h.obs.ObserveRequest(ctx, r)
 		}(i)
