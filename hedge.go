@@ -102,7 +102,11 @@ func (c *Connector) speculate(ctx context.Context, op forkable, sock *protocol.C
 	plan []string, delay time.Duration, obsID uint64) (winner string, specs int, first, err error) {
 	h := c.getHedge()
 	h.ctx, h.op, h.delay, h.max, h.obsID = ctx, op, delay, c.cfg.SpeculativeMax, obsID
-	h.plan = append(h.plan[:0], plan...)
+	if plan == nil {
+		h.plan = nil // the pool's round robin (an empty plan names no host)
+	} else {
+		h.plan = append(h.plan[:0], plan...)
+	}
 	h.used = append(h.used[:0], addr)
 	h.deadline = time.Time{}
 	if ro.Timeout > 0 {
