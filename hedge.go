@@ -25,18 +25,22 @@ type forkable interface {
 	adopt(operation)
 }
 
-// The hedging budget, in thousandths of a speculative execution: each
-// eligible request earns hedgeEarn, each speculative execution costs
-// hedgeCost, and the bucket holds at most hedgeCost (a burst of one).
+// The hedging budget, in thousandths of a speculative execution: it
+// starts with one, each eligible request earns hedgeEarn, each
+// speculative execution costs hedgeCost. Tokens come only from requests,
+// so speculative executions never exceed 5% of the requests plus one;
+// the bucket keeps up to hedgeCap of them, so that the requests caught
+// together on a node that froze can all be sent elsewhere at once.
 const (
 	hedgeEarn = 50 // 5%
 	hedgeCost = 1000
+	hedgeCap  = 20 * hedgeCost
 )
 
 // earnHedge credits the budget for one request eligible for hedging.
 func (c *Connector) earnHedge() {
-	if c.hedgeTokens.Add(hedgeEarn) > hedgeCost {
-		c.hedgeTokens.Store(hedgeCost)
+	if c.hedgeTokens.Add(hedgeEarn) > hedgeCap {
+		c.hedgeTokens.Store(hedgeCap)
 	}
 }
 
