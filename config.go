@@ -178,7 +178,7 @@ type Config struct {
 	// SpeculativeAuto (0, the default) waits the first host's recent 99th
 	// percentile latency (at least 5ms); SpeculativeOff (-1) never
 	// speculates. Speculative executions are at most 5% of the requests
-	// (one in twenty, with a burst of one), so an overloaded cluster is not
+	// (one in twenty, plus one), so an overloaded cluster is not
 	// loaded further.
 	Speculative time.Duration
 
