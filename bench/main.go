@@ -792,29 +792,11 @@ func render(rows []row, names []string, started time.Time) string {
 			if res == nil {
 				continue
 			}
-			var rr []string
-			for _, x := range res.roundRate {
-				rr = append(rr, fmt.Sprintf("%.0f", x))
-			}
-			cpu, sys, allocs := 0.0, 0.0, 0.0
-			if res.ops > 0 {
-				cpu = float64(res.cpu.Microseconds()) / float64(res.ops)
-				sys = float64(res.sys.Microseconds()) / float64(res.ops)
-				allocs = float64(res.mallocs) / float64(res.ops)
-			}
-			ratioOps, ratioP99 := "", ""
-			if ourRes != nil && name != "cqlsql" && name != floorName && res.rate() > 0 {
-				ratioOps = fmt.Sprintf("%.2f", ourRes.rate()/res.rate())
-				ratioP99 = fmt.Sprintf("%.2f", float64(ourRes.h.quantile(0.99))/float64(res.h.quantile(0.99)))
-			}
-			errs := fmt.Sprint(res.errs)
-			if res.firstErr != nil {
-				errs += fmt.Sprintf(" (%s)", strings.ReplaceAll(trunc(res.firstErr.Error(), 80), "|", "/"))
-			}
+			c := cellsOf(res, ourRes, name)
 			p("| %s | %s | %s | %.0f | %s | %s | %s | %s | %.1f | %.1f | %.1f | %s | %s | %s |\n",
-				wlName(r, len(cls)), r.conc, name, res.rate(), strings.Join(rr, " / "),
+				wlName(r, len(cls)), r.conc, name, res.rate(), c.rounds,
 				fmtDur(res.h.quantile(0.5)), fmtDur(res.h.quantile(0.99)), fmtDur(res.h.quantile(0.999)),
-				cpu, sys, allocs, errs, ratioOps, ratioP99)
+				c.cpu, c.sys, c.allocs, c.errs, c.ratioOps, c.ratioP99)
 		}
 	}
 	p("\nReproduce: `make bench` (microbenchmarks, then this with its defaults), or `cd bench && go run . -quick` for a run of a few minutes; `go run . -h` lists the flags (workloads, drivers, concurrencies, durations, -cpuprofile).\n")

@@ -1,0 +1,36 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+)
+
+// cells are the computed columns of one driver's row of a results table.
+type cells struct {
+	rounds                   string // ops/s of each round
+	cpu, sys, allocs         float64
+	errs, ratioOps, ratioP99 string // the ratios are cqlsql's (ourRes) over this driver's
+}
+
+func cellsOf(res, ourRes *result, name string) cells {
+	var c cells
+	var rr []string
+	for _, x := range res.roundRate {
+		rr = append(rr, fmt.Sprintf("%.0f", x))
+	}
+	c.rounds = strings.Join(rr, " / ")
+	if res.ops > 0 {
+		c.cpu = float64(res.cpu.Microseconds()) / float64(res.ops)
+		c.sys = float64(res.sys.Microseconds()) / float64(res.ops)
+		c.allocs = float64(res.mallocs) / float64(res.ops)
+	}
+	if ourRes != nil && name != "cqlsql" && name != floorName && res.rate() > 0 {
+		c.ratioOps = fmt.Sprintf("%.2f", ourRes.rate()/res.rate())
+		c.ratioP99 = fmt.Sprintf("%.2f", float64(ourRes.h.quantile(0.99))/float64(res.h.quantile(0.99)))
+	}
+	c.errs = fmt.Sprint(res.errs)
+	if res.firstErr != nil {
+		c.errs += fmt.Sprintf(" (%s)", strings.ReplaceAll(trunc(res.firstErr.Error(), 80), "|", "/"))
+	}
+	return c
+}
