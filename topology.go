@@ -115,6 +115,14 @@ func (c *Connector) dialControl(ctx context.Context, addr string, onEvent func(*
 	return sock, err
 }
 
+// connectLocalAtDiscovery: the local datacenter's hosts are dialed as
+// soon as the topology is known, rather than when a query plan first
+// names them (a host without a socket is passed over for one that has
+// one, so lazily a key's first requests would go to a non-replica).
+// A variable only so that BenchmarkClusterFirstRequests can measure the
+// other way.
+var connectLocalAtDiscovery = true
+
 // installTopology makes the pool's hosts those of t: new nodes join, nodes
 // that left are closed, datacenters are recorded, and the local
 // datacenter's hosts are connected in the background so that the first
@@ -134,7 +142,7 @@ func (c *Connector) installTopology(t *cluster.Topology) {
 	for _, h := range t.Hosts {
 		c.pool.AddHost(h.Addr)
 		c.pool.SetHostDC(h.Addr, h.Datacenter)
-		if t.LocalDC == "" || h.Datacenter == t.LocalDC {
+		if connectLocalAtDiscovery && (t.LocalDC == "" || h.Datacenter == t.LocalDC) {
 			c.pool.Connect(h.Addr)
 		}
 	}

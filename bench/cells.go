@@ -34,3 +34,13 @@ func cellsOf(res, ourRes *result, name string) cells {
 	}
 	return c
 }
+
+// measured calls f for each driver of names, in order, that has a result
+// in res.
+func measured[T any](names []string, res map[string]*T, f func(name string, r *T)) {
+	for _, name := range names {
+		if r := res[name]; r != nil {
+			f(name, r)
+		}
+	}
+}

@@ -217,6 +217,9 @@ func checkWide(n int, pp, p, c int32, r *wideRow) error {
 type theirs struct {
 	label string
 	s     *gocql.Session
+	// spec, when set, marks reads idempotent and hedges them with it
+	// (gocql sets speculative execution per query only).
+	spec gocql.SpeculativeExecutionPolicy
 }
 
 // gocqlConsistency is gocql's level of that name.
@@ -270,7 +273,11 @@ func (g *theirs) insert(ctx context.Context, pk int64) error {
 
 func (g *theirs) get(ctx context.Context, pk int64) error {
 	var v1, v2 int64
-	if err := g.s.Query(selectQ, pk).ScanContext(ctx, &v1, &v2); err != nil {
+	q := g.s.Query(selectQ, pk)
+	if g.spec != nil {
+		q = q.Idempotent(true).SetSpeculativeExecutionPolicy(g.spec)
+	}
+	if err := q.ScanContext(ctx, &v1, &v2); err != nil {
 		return err
 	}
 	if v1 != v1Of(pk) || v2 != v2Of(pk) {

@@ -33,7 +33,8 @@ var (
 
 // The cluster-mode drivers.
 const (
-	rrName = "cqlsql-rr" // cqlsql with host_discovery=false and all hosts: round robin
+	rrName = "cqlsql-rr"    // cqlsql with host_discovery=false and all hosts: round robin
+	c1Name = "cqlsql-1conn" // cqlsql with conns_per_host=1 (the default is 2)
 )
 
 var clusterMode bool
@@ -202,6 +203,9 @@ func ourDSN(label, cl string) string {
 			extra = "&host_discovery=false"
 		}
 	}
+	if label == c1Name {
+		extra = "&conns_per_host=1"
+	}
 	dsn := fmt.Sprintf("cassandra://%s/%s?consistency=%s&page_size=5000%s", hosts, *flagKeyspace, cl, extra)
 	if *flagDSNExtra != "" {
 		dsn += "&" + *flagDSNExtra
@@ -245,8 +249,8 @@ func renderCluster(rows []row, names []string, started time.Time, shares []strin
 	p("| Go | %s %s/%s |\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	p("| Cassandra | %s; nodes (system.local data_center): %s |\n", cluster.version, strings.Join(dcs, ", "))
 	p("| keyspace | %s, SimpleStrategy RF=%d; point rows preloaded at ALL |\n", *flagKeyspace, *flagRF)
-	p("| drivers | `cqlsql` @ %s through database/sql (prepared *sql.Stmt, conns_per_host default 2%s), DSN naming only %s: it discovers the cluster and routes each request to the key's replicas (token-aware, the default); `%s`: the same with `host_discovery=false` and all %d hosts in the DSN, so round robin over them; `gocql` v2 native API, NumConns 2, all %d hosts, `TokenAwareHostPolicy(DCAwareRoundRobinPolicy(%q))`, WriteCoalesceWaitTime default 200µs |\n",
-		gitRev(), extraNote(), cluster.hosts[0], rrName, len(cluster.hosts), len(cluster.hosts), cluster.dc)
+	p("| drivers | `cqlsql` @ %s through database/sql (prepared *sql.Stmt, conns_per_host default 2%s), DSN naming only %s: it discovers the cluster and routes each request to the key's replicas (token-aware, the default); `%s`: the same with `host_discovery=false` and all %d hosts in the DSN, so round robin over them; `gocql` v2 native API, NumConns 2, all %d hosts, `TokenAwareHostPolicy(DCAwareRoundRobinPolicy(%q))`, WriteCoalesceWaitTime default 200µs%s |\n",
+		gitRev(), extraNote(), cluster.hosts[0], rrName, len(cluster.hosts), len(cluster.hosts), cluster.dc, variantNote(names))
 	p("| command | `%s` |\n", cmd)
 	p("| rounds | measured rounds per driver: %d, alternating (ABC ABC ...), after a %s warm-up each; round %s |\n", *flagRounds, *flagWarmup, *flagRound)
 	if len(cluster.waited) > 0 {
@@ -264,17 +268,13 @@ func renderCluster(rows []row, names []string, started time.Time, shares []strin
 	p("|---|---|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range rows {
 		ourRes := r.res["cqlsql"]
-		for _, name := range names {
-			res := r.res[name]
-			if res == nil {
-				continue
-			}
+		measured(names, r.res, func(name string, res *result) {
 			c := cellsOf(res, ourRes, name)
 			p("| %s | %s | %s | %s | %.0f | %s | %s | %s | %s | %.1f | %.1f | %.1f | %s | %s | %s |\n",
 				r.cl, r.workload, r.conc, name, res.rate(), c.rounds,
 				fmtDur(res.h.quantile(0.5)), fmtDur(res.h.quantile(0.99)), fmtDur(res.h.quantile(0.999)),
 				c.cpu, c.sys, c.allocs, c.errs, c.ratioOps, c.ratioP99)
-		}
+		})
 	}
 	if len(shares) > 0 {
 		p("\nWhere cqlsql's requests went (Connector.Hosts, per consistency level, warm-ups and prepares included):\n\n")
@@ -284,4 +284,14 @@ func renderCluster(rows []row, names []string, started time.Time, shares []strin
 	}
 	p("\nReproduce: `cd bench && go run . -hosts 127.0.0.1:9062,127.0.0.2:9062,127.0.0.3:9062` (defaults: RF 3, LOCAL_QUORUM then ONE, drivers cqlsql,%s,gocql, workloads insert,select, concurrency 1,64,256, table in results/cluster-<date>.md); `go run . -h` lists the flags.\n", rrName)
 	return b.String()
+}
+
+// variantNote describes the cqlsql-1conn driver when it is measured.
+func variantNote(names []string) string {
+	for _, n := range names {
+		if n == c1Name {
+			return "; `" + c1Name + "`: cqlsql with `conns_per_host=1`"
+		}
+	}
+	return ""
 }

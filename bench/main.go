@@ -264,10 +264,32 @@ func main() {
 			*flagKeyspace = fmt.Sprintf("cqlsql_bench_rf%d", *flagRF)
 		}
 	}
+	stallMode := *flagStallPid != 0
+	if stallMode {
+		if !clusterMode {
+			log.Fatalf("-stall-pid needs -hosts")
+		}
+		if err := checkStallTarget(*flagStallPid, *flagStallHost); err != nil {
+			log.Fatal(err)
+		}
+		if *flagStall < time.Second {
+			log.Fatalf("-stall: at least 1s")
+		}
+		if set["workloads"] {
+			log.Fatalf("-workloads: stall mode runs point selects only")
+		}
+		*flagWorkloads = "select"
+		if !set["rounds"] {
+			*flagRounds = 1
+		}
+	}
 	if *flagDrivers == "" {
 		*flagDrivers = "cqlsql,gocql,gocql-nocoalesce," + floorName
 		if clusterMode {
 			*flagDrivers = "cqlsql," + rrName + ",gocql"
+		}
+		if stallMode {
+			*flagDrivers = "cqlsql,gocql," + specName
 		}
 	}
 	if *flagWorkloads == "" {
@@ -317,12 +339,19 @@ func main() {
 	started := time.Now().UTC()
 	if clusterMode && !set["out"] {
 		*flagOut = "results/cluster-" + started.Format("2006-01-02") + ".md"
+		if stallMode {
+			*flagOut = "results/stall-" + started.Format("2006-01-02") + ".md"
+		}
 	}
 	var names []string
 	for _, name := range strings.Split(*flagDrivers, ",") {
 		name = strings.TrimSpace(name)
 		switch name {
-		case "cqlsql", "gocql", "gocql-nocoalesce", floorName:
+		case "cqlsql", "gocql", "gocql-nocoalesce", floorName, c1Name:
+		case specName:
+			if !stallMode {
+				log.Fatalf("driver %s is for stall mode (-stall-pid)", specName)
+			}
 		case rrName:
 			if !clusterMode {
 				log.Fatalf("driver %s needs -hosts", rrName)
@@ -352,18 +381,21 @@ func main() {
 		log.Fatalf("setup: %v", err)
 	}
 	// Driver index for key ranges: fixed by name, so reruns reuse the same rows.
-	idx := map[string]int{"cqlsql": 0, "gocql": 1, "gocql-nocoalesce": 2, floorName: 3, rrName: 4}
+	// gocql-spec uses gocql's rows and cqlsql-1conn cqlsql's (rounds
+	// alternate, so they never write at once).
+	idx := map[string]int{"cqlsql": 0, "gocql": 1, "gocql-nocoalesce": 2, floorName: 3, rrName: 4, specName: 1, c1Name: 0}
 
 	// The rows are loaded through cqlsql for every driver but the floor,
 	// which answers from memory: in single-node mode for all of them,
 	// whichever are measured; in cluster mode (where a row costs RF
 	// writes) for the measured ones only.
 	loadIdx := map[string]int{}
+	measured := setOf(*flagDrivers)
 	for name, d := range idx {
-		if name == floorName || name == rrName && !clusterMode {
+		if name == floorName || name == specName || name == c1Name || name == rrName && !clusterMode {
 			continue
 		}
-		if clusterMode && !setOf(*flagDrivers)[name] {
+		if clusterMode && !measured[name] && !(name == "gocql" && measured[specName]) && !(name == "cqlsql" && measured[c1Name]) {
 			continue
 		}
 		loadIdx[name] = d
@@ -386,6 +418,10 @@ func main() {
 		if err := preload(loader, loadIdx); err != nil {
 			log.Fatalf("preload: %v", err)
 		}
+	}
+	if stallMode {
+		writeOut(runStall(cls, names, idx, started))
+		return
 	}
 	var rows []row
 	var shares []string
@@ -517,7 +553,7 @@ func main() {
 			var c client
 			var err error
 			switch name {
-			case "cqlsql", rrName:
+			case "cqlsql", rrName, c1Name:
 				c, err = newOursNamed(name, ourDSN(name, cl))
 			case "gocql", "gocql-nocoalesce":
 				hosts, dc := []string{*flagHost}, ""
@@ -558,6 +594,11 @@ func main() {
 	} else {
 		out = render(rows, names, started)
 	}
+	writeOut(out)
+}
+
+// writeOut prints the table and writes it to -out.
+func writeOut(out string) {
 	fmt.Print(out)
 	if *flagOut != "" {
 		if err := os.MkdirAll(filepath.Dir(*flagOut), 0o755); err == nil {
@@ -772,7 +813,7 @@ func render(rows []row, names []string, started time.Time) string {
 		}
 	}
 	p("| Cassandra | %s, one node on 127.0.0.1, keyspace RF=%d, CL=%s |\n", cassandraVersion, *flagRF, strings.Join(cls, " then "))
-	p("| drivers | cqlsql @ %s through database/sql (prepared *sql.Stmt, conns_per_host default 2%s); gocql v2 native API, NumConns 2: `gocql` with its defaults (WriteCoalesceWaitTime 200µs), `gocql-nocoalesce` with WriteCoalesceWaitTime 0 |\n", gitRev(), extraNote())
+	p("| drivers | cqlsql @ %s through database/sql (prepared *sql.Stmt, conns_per_host default 2%s); gocql v2 native API, NumConns 2: `gocql` with its defaults (WriteCoalesceWaitTime 200µs), `gocql-nocoalesce` with WriteCoalesceWaitTime 0%s |\n", gitRev(), extraNote(), variantNote(names))
 	p("| command | `%s` |\n", cmd)
 	p("| rounds | measured rounds per driver: %d, alternating (ABC ABC ...), after a %s warm-up each; round %s (scans %s); open loop %s per driver in all |\n",
 		*flagRounds, *flagWarmup, *flagRound, *flagScanRound, *flagOpen)
@@ -787,17 +828,13 @@ func render(rows []row, names []string, started time.Time) string {
 	p("|---|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range rows {
 		ourRes := r.res["cqlsql"]
-		for _, name := range names {
-			res := r.res[name]
-			if res == nil {
-				continue
-			}
+		measured(names, r.res, func(name string, res *result) {
 			c := cellsOf(res, ourRes, name)
 			p("| %s | %s | %s | %.0f | %s | %s | %s | %s | %.1f | %.1f | %.1f | %s | %s | %s |\n",
 				wlName(r, len(cls)), r.conc, name, res.rate(), c.rounds,
 				fmtDur(res.h.quantile(0.5)), fmtDur(res.h.quantile(0.99)), fmtDur(res.h.quantile(0.999)),
 				c.cpu, c.sys, c.allocs, c.errs, c.ratioOps, c.ratioP99)
-		}
+		})
 	}
 	p("\nReproduce: `make bench` (microbenchmarks, then this with its defaults), or `cd bench && go run . -quick` for a run of a few minutes; `go run . -h` lists the flags (workloads, drivers, concurrencies, durations, -cpuprofile).\n")
 	return b.String()
