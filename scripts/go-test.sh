@@ -8,7 +8,11 @@
 # second run). When the machine's own Go is 1.27 or later, the first run
 # already covers it.
 set -uo pipefail
-go test "$@" ./...
+# The root package's integration tests (multi-node, failover, fault
+# injection) take longer than go test's default 10 minutes under -race on
+# 2 CPUs; a -timeout among the arguments overrides this one.
+timeout=${GO_TEST_TIMEOUT:-30m}
+go test -timeout "$timeout" "$@" ./...
 rc=$?
 # The repository's other modules (otelcql), which ./... does not enter.
 scripts/go-test-modules.sh "$@" || rc=1
@@ -24,6 +28,6 @@ else
 	GOTOOLCHAIN=$toolchain go vet . || rc=1
 	# The stalled-node, multi-node and failover tests kill, freeze and
 	# restart nodes and test nothing of the scan path: once is enough.
-	GOTOOLCHAIN=$toolchain go test "$@" -skip 'TestIntegrationStalledNode|TestCluster|TestFailover|TestContactPoints' . || rc=1
+	GOTOOLCHAIN=$toolchain go test -timeout "$timeout" "$@" -skip 'TestIntegrationStalledNode|TestCluster|TestFailover|TestContactPoints' . || rc=1
 fi
 exit $rc
