@@ -18,7 +18,8 @@ import (
 
 // The failover tests: a workload of 16 goroutines on the two-datacenter
 // cluster (testcluster.TwoDCs, RF 3 over dc1's two nodes and dc2's one)
-// while a node is killed (at QUORUM) or frozen (at ONE), with the default
+// while a node is killed (at QUORUM) or frozen (at ONE; and at QUORUM on a
+// one-datacenter cluster of the test's own), with the default
 // DSN but for the contact point and the consistency.
 
 // workloadOp is what one operation of the workload was.
@@ -243,18 +244,43 @@ func TestFailoverNodeKilled(t *testing.T) {
 }
 
 // TestFailoverNodeStalled: a node frozen with SIGSTOP for 20 s under an
-// idempotent load with timeout=2s. No request fails or takes longer than
-// the timeout; those that start 1 s after the stall began are as fast as
-// before it (p99 at most twice the p99 before, plus 50 ms); the node gets
-// requests again after SIGCONT.
-//
-// It runs at ONE: at QUORUM, a coordinator that is not frozen still waits
-// for the frozen replica until Cassandra's own speculative retry, which
-// the driver cannot shorten, and a request can run out of its 2 s there.
+// idempotent load with timeout=2s, at ONE on the two-datacenter cluster
+// (RF 3: dc1 2, dc2 1, a dc1 node frozen). TestFailoverNodeStalledQuorum is
+// the same at QUORUM on a one-datacenter cluster.
 func TestFailoverNodeStalled(t *testing.T) {
 	db, c, ks := failoverDB(t, "ONE", "&timeout=2s")
 	node := testcluster.TwoDCs.Node(t, 2)
-	pid := node.Pid(t)
+	stallUnderLoad(t, db, c, ks, node.Pid(t), node.Addr)
+}
+
+// TestFailoverNodeStalledQuorum: the stall at QUORUM, RF 3, on three nodes
+// of one datacenter (a cluster of the test's own, as it freezes a node of
+// it). At QUORUM on the two-datacenter cluster a dc1 coordinator waits for
+// the frozen dc1 replica, the nearest, until Cassandra's own speculative
+// retry sends to the dc2 one, and a request can run out of its 2 s there:
+// nothing a driver can shorten. With the replicas in one datacenter the
+// coordinators route around the frozen one.
+func TestFailoverNodeStalledQuorum(t *testing.T) {
+	testcluster.TwoDCs.Hosts(t) // runs where the failover tests run
+	j := testcluster.LaunchJoining(t, 3, 3, "CASSANDRA_PORT=9282", "CASSANDRA_STORAGE_PORT=7300",
+		"CASSANDRA_NUM_TOKENS=16", "CASSANDRA_HEAP=512M")
+	addrs := j.Addrs()
+	cfg, err := ParseDSN("cassandra://" + addrs[0] + "?consistency=QUORUM&timeout=2s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Logger = slog.New(slog.NewTextHandler(logWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	db, c, ks := clusterKeyspace(t, cfg, "foq", "{'class': 'SimpleStrategy', 'replication_factor': 3}")
+	mustExec(t, db, "CREATE TABLE "+ks+".kv (k int PRIMARY KEY, v int)")
+	stallUnderLoad(t, db, c, ks, j.Pid(t, 2), addrs[1])
+}
+
+// stallUnderLoad freezes the node of pid (at addr) for 20 s under an
+// idempotent load. No request fails or takes longer than the timeout
+// (2 s); those that start 1 s after the stall began are as fast as before
+// it (p99 at most twice the p99 before, plus 50 ms); the node gets
+// requests again after SIGCONT.
+func stallUnderLoad(t *testing.T, db *sql.DB, c *Connector, ks string, pid int, addr string) {
 	t.Cleanup(func() { syscall.Kill(pid, syscall.SIGCONT) })
 	var w workload
 	done := make(chan struct{})
@@ -272,7 +298,7 @@ func TestFailoverNodeStalled(t *testing.T) {
 	for _, h := range c.Hosts() {
 		t.Logf("%s: p99 estimate %v, requests %d", h.Addr, c.pool.P99(h.Addr), h.Requests)
 	}
-	t.Logf("%v: kill -STOP %d (%s)", time.Since(w.start).Round(time.Millisecond), pid, node.Addr)
+	t.Logf("%v: kill -STOP %d (%s)", time.Since(w.start).Round(time.Millisecond), pid, addr)
 	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
 		t.Fatal(err)
 	}
@@ -283,7 +309,7 @@ func TestFailoverNodeStalled(t *testing.T) {
 	}
 	cont := time.Since(w.start)
 	t.Logf("%v: kill -CONT %d", cont.Round(time.Millisecond), pid)
-	base := requestsByAddr(c)[node.Addr]
+	base := requestsByAddr(c)[addr]
 	<-done
 	t.Logf("%d speculative executions", c.speculated.Load())
 	errs := w.report(t)
@@ -302,8 +328,8 @@ func TestFailoverNodeStalled(t *testing.T) {
 			break
 		}
 	}
-	if requestsByAddr(c)[node.Addr] == base {
-		t.Errorf("%s got no request in the %v after SIGCONT", node.Addr, 45*time.Second-cont)
+	if requestsByAddr(c)[addr] == base {
+		t.Errorf("%s got no request in the %v after SIGCONT", addr, 45*time.Second-cont)
 	}
 }
 

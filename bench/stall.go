@@ -226,7 +226,7 @@ func renderStall(rows []stallRow, names []string, started time.Time, shares []st
 	p("| Go | %s |\n", runtime.Version())
 	p("| Cassandra | %s, keyspace %s (SimpleStrategy RF=%d) |\n", cluster.version, *flagKeyspace, *flagRF)
 	p("| command | `cd bench && go run . %s` |\n", strings.Join(os.Args[1:], " "))
-	p("| run | per driver and round: %.0f point selects/s offered for %v, node %s frozen (SIGSTOP) from %v to %v, then a pause until it answers again plus %v; rounds %d, drivers alternating |\n",
+	p("| run | per driver and round: %.0f point selects/s offered for %v, node %s frozen (SIGSTOP) from %v to %v, then a pause until it answers again plus %v; rounds %d, drivers alternating, each round starting with the next driver |\n",
 		*flagStallRate, 3**flagStall, *flagStallHost, *flagStall, 2**flagStall, *flagStallPause, *flagRounds)
 	p("| drivers | `cqlsql` @ %s with its default DSN but the consistency (speculative=auto; one contact point, the rest discovered%s); `gocql`: TokenAwareHostPolicy(DCAwareRoundRobinPolicy(%q)), Timeout 10s, no speculative execution (its default); `%s`: the same with reads marked idempotent and `SimpleSpeculativeExecution{NumAttempts: 1, TimeoutDelay: %v}` |\n",
 		gitRev(), extraNote(), cluster.dc, specName, *flagSpecDelay)
@@ -311,7 +311,10 @@ func runStall(cls, names []string, idx map[string]int, started time.Time) string
 			}, nil, false)
 		}
 		for round := 0; round < *flagRounds; round++ {
-			for _, c := range clients {
+			// Each round starts with another driver, so that none is
+			// always the one that runs just after the preload.
+			for j := range clients {
+				c := clients[(round+j)%len(clients)]
 				log.Printf("%-12s stall round %d %s", cl, round+1, c.name())
 				if err := stallRun(c, idx[c.name()], *flagStallPid, r.res[c.name()]); err != nil {
 					log.Fatalf("%s: %v", c.name(), err)
