@@ -185,8 +185,8 @@ func failoverDB(t *testing.T, consistency, dsnExtra string) (*sql.DB, *Connector
 	return db, c, ks
 }
 
-// TestFailoverNodeKilled: a node killed with SIGKILL under load, restarted
-// 10 s later. SELECTs and idempotent writes see no error with the default
+// TestFailoverNodeKilled: a node killed with SIGKILL under load at 15 s,
+// restarted 10 s later. SELECTs and idempotent writes see no error with the default
 // DSN; the plain writes that fail say they may have been applied; the node
 // coordinates requests again within 5 s of answering CQL.
 func TestFailoverNodeKilled(t *testing.T) {
@@ -206,7 +206,7 @@ func TestFailoverNodeKilled(t *testing.T) {
 			return opPlainWrite
 		})
 	}()
-	time.Sleep(10 * time.Second)
+	time.Sleep(15 * time.Second)
 	pid := node.Pid(t)
 	t.Logf("%v: kill -9 %d (%s)", time.Since(w.start).Round(time.Second), pid, node.Addr)
 	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
