@@ -98,7 +98,9 @@ type Joining struct {
 // LaunchJoining starts nodes 1..start of a cluster of nodes nodes with the
 // launcher's settings in env (CASSANDRA_PORT and CASSANDRA_STORAGE_PORT at
 // least, so that it has ports of its own). It skips the test when the
-// machine cannot run the launcher, or fails it when Required.
+// machine cannot run the launcher, or fails it when Required. Only one such
+// cluster runs at a time, on the whole machine: it waits for another
+// test's to stop first.
 func LaunchJoining(t testing.TB, nodes, start int, env ...string) *Joining {
 	t.Helper()
 	root := moduleRoot(t)
@@ -116,6 +118,7 @@ func LaunchJoining(t testing.TB, nodes, start int, env ...string) *Joining {
 			port = v
 		}
 	}
+	lockOwnCluster(t, root) // released after the cleanup below has stopped it
 	j := &Joining{nodes: nodes, Node: Node{Addr: "127.0.0.1:" + port, root: root,
 		env: append(append(os.Environ(), env...), "CASSANDRA_NODES="+strconv.Itoa(nodes))}}
 	t.Cleanup(func() {
