@@ -376,8 +376,20 @@ cmd_wipe() {
 	say "wiped $RUN"
 }
 
+# stop_pid stops a node's process: SIGTERM, then SIGKILL after 30 s.
+stop_pid() {
+	local pid=$1 what=$2 i
+	kill "$pid" 2>/dev/null || true
+	for i in $(seq 1 60); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.5
+	done
+	say "$what ignored SIGTERM for 30s; killing it"
+	kill -9 "$pid" 2>/dev/null || true
+}
+
 cmd_down() {
-	local n pid f i
+	local n pid f
 	for f in "$RUN"/node*/cassandra.pid; do
 		[ -e "$f" ] || continue
 		n=${f%/cassandra.pid}
@@ -385,17 +397,17 @@ cmd_down() {
 		pid=$(live_pid "$n")
 		if [ -n "$pid" ]; then
 			say "stopping node $n (pid $pid)"
-			kill "$pid" 2>/dev/null || true
-			for i in $(seq 1 60); do
-				kill -0 "$pid" 2>/dev/null || break
-				sleep 0.5
-			done
-			if kill -0 "$pid" 2>/dev/null; then
-				say "node $n ignored SIGTERM for 30s; killing it"
-				kill -9 "$pid" 2>/dev/null || true
-			fi
+			stop_pid "$pid" "node $n"
 		fi
 		rm -f "$f"
+	done
+	# A node of this run dir whose pid file is gone or names another
+	# process is still found by the marker on its command line, so that
+	# down never leaves one running (a CI run once did, and the next run
+	# found its ports taken).
+	for pid in $(pgrep -f -- "-Dcassandra.cqlsql.node=$RUN/node[0-9]+ " 2>/dev/null || true); do
+		say "stopping a node of $RUN that had no pid file (pid $pid)"
+		stop_pid "$pid" "pid $pid"
 	done
 }
 
