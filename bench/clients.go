@@ -57,6 +57,41 @@ type client interface {
 	close()
 }
 
+// newClient opens driver name (one of -drivers) at consistency cl.
+func newClient(name, cl string) (client, error) {
+	switch name {
+	case "cqlsql", rrName, c1Name:
+		return newOursNamed(name, ourDSN(name, cl))
+	case "gocql", "gocql-nocoalesce", specName:
+		hosts, dc := []string{*flagHost}, ""
+		if clusterMode {
+			hosts, dc = cluster.hosts, cluster.dc
+		}
+		g, err := newTheirs(name, hosts, *flagKeyspace, name != "gocql-nocoalesce", cl, dc)
+		if err == nil && name == specName {
+			g.spec = &gocql.SimpleSpeculativeExecution{NumAttempts: 1, TimeoutDelay: *flagSpecDelay}
+		}
+		return g, err
+	case floorName:
+		return newFloor()
+	}
+	return nil, fmt.Errorf("unknown driver %q", name)
+}
+
+// shareLine says where a cqlsql client's requests went at consistency cl
+// (ok is false for gocql and the floor).
+func shareLine(cl string, c client) (line string, ok bool) {
+	o, isOurs := c.(*ours)
+	if !isOurs || o.cn == nil {
+		return "", false
+	}
+	return fmt.Sprintf("%s, `%s`: %s", cl, o.label, hostShare(o.cn.Hosts())), true
+}
+
+// selectKey is the preloaded key (of n) that worker w reads in its i-th
+// point select: a cheap per-worker pseudo-random walk.
+func selectKey(w int, i, n int64) int64 { return (int64(w)*7919 + i*104729) % n }
+
 // ours: the cqlsql driver through database/sql, with prepared *sql.Stmt.
 type ours struct {
 	label string

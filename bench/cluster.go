@@ -37,6 +37,10 @@ const (
 	c1Name = "cqlsql-1conn" // cqlsql with conns_per_host=1 (the default is 2)
 )
 
+// rowsOf names, for each variant driver, the driver whose preloaded rows
+// it reads.
+var rowsOf = map[string]string{c1Name: "cqlsql", specName: "gocql"}
+
 var clusterMode bool
 
 // clusterInfo is what the bench learned of the cluster before running.

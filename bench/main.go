@@ -6,21 +6,17 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"database/sql"
 	"flag"
 	"fmt"
 	"log"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"runtime/pprof"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	_ "github.com/cqlsql/cassandra"
@@ -61,170 +57,6 @@ const (
 	subBatch  = 2
 	subOpen   = 3
 )
-
-// result is what one driver did over all the rounds of one workload.
-type result struct {
-	ops, errs int64
-	wall      time.Duration
-	cpu       time.Duration // user + system
-	sys       time.Duration // system (kernel) part of cpu
-	mallocs   uint64
-	h         hist
-	roundRate []float64
-	firstErr  error
-	offered   float64 // open loop: the requested rate
-}
-
-func (r *result) rate() float64 {
-	if r.wall <= 0 {
-		return 0
-	}
-	return float64(r.ops) / r.wall.Seconds()
-}
-
-// meter snapshots the process's CPU time and allocation count.
-type meter struct {
-	cpu, sys time.Duration
-	mallocs  uint64
-	t        time.Time
-}
-
-func snap() meter {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	return meter{
-		cpu:     time.Duration(ru.Utime.Nano() + ru.Stime.Nano()),
-		sys:     time.Duration(ru.Stime.Nano()),
-		mallocs: ms.Mallocs,
-		t:       time.Now(),
-	}
-}
-
-// opFunc runs operation i of worker w.
-type opFunc func(ctx context.Context, w int, i int64) error
-
-// closedLoop runs conc workers, each doing one operation after another, for
-// dur (and at least one operation each), and adds what it saw to res.
-func closedLoop(conc int, dur time.Duration, op opFunc, res *result, measure bool) {
-	ctx, cancel := context.WithTimeout(context.Background(), dur+60*time.Second)
-	defer cancel()
-	hs := make([]hist, conc)
-	var ops, errs atomic.Int64
-	var errOnce sync.Once
-	var firstErr error
-	runtime.GC()
-	before := snap()
-	deadline := before.t.Add(dur)
-	var wg sync.WaitGroup
-	for w := 0; w < conc; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			h := &hs[w]
-			for i := int64(0); ; i++ {
-				t0 := time.Now()
-				if i > 0 && !t0.Before(deadline) {
-					return
-				}
-				err := op(ctx, w, i)
-				h.record(time.Since(t0))
-				if err != nil {
-					errOnce.Do(func() { firstErr = err })
-					if errs.Add(1) > 1000 || ctx.Err() != nil {
-						return
-					}
-					continue
-				}
-				ops.Add(1)
-			}
-		}(w)
-	}
-	wg.Wait()
-	after := snap()
-	if !measure {
-		return
-	}
-	res.add(before, after, ops.Load(), errs.Load(), hs, firstErr)
-}
-
-func (r *result) add(before, after meter, ops, errs int64, hs []hist, firstErr error) {
-	wall := after.t.Sub(before.t)
-	r.ops += ops
-	r.errs += errs
-	r.wall += wall
-	r.cpu += after.cpu - before.cpu
-	r.sys += after.sys - before.sys
-	r.mallocs += after.mallocs - before.mallocs
-	for i := range hs {
-		r.h.merge(&hs[i])
-	}
-	r.roundRate = append(r.roundRate, float64(ops)/wall.Seconds())
-	if r.firstErr == nil {
-		r.firstErr = firstErr
-	}
-}
-
-// openLoop offers rate ops/s for dur; latency is measured from each
-// operation's intended start, so a stalled driver is charged for the queue
-// that builds behind it.
-func openLoop(rate float64, dur time.Duration, op opFunc, res *result, measure bool) {
-	const workers = 1024
-	ctx, cancel := context.WithTimeout(context.Background(), dur+60*time.Second)
-	defer cancel()
-	n := int64(rate * dur.Seconds())
-	if n < 1 {
-		n = 1
-	}
-	interval := time.Duration(float64(time.Second) / rate)
-	jobs := make(chan time.Time, 1<<16)
-	hs := make([]hist, workers)
-	var ops, errs atomic.Int64
-	var errOnce sync.Once
-	var firstErr error
-	var next atomic.Int64
-	runtime.GC()
-	before := snap()
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			h := &hs[w]
-			for t := range jobs {
-				if ctx.Err() != nil {
-					errs.Add(1)
-					continue
-				}
-				err := op(ctx, w, next.Add(1))
-				h.record(time.Since(t))
-				if err != nil {
-					errOnce.Do(func() { firstErr = err })
-					errs.Add(1)
-					continue
-				}
-				ops.Add(1)
-			}
-		}(w)
-	}
-	start := time.Now()
-	for i := int64(0); i < n && ctx.Err() == nil; i++ {
-		t := start.Add(time.Duration(i) * interval)
-		if d := time.Until(t); d > 0 {
-			time.Sleep(d)
-		}
-		jobs <- t
-	}
-	close(jobs)
-	wg.Wait()
-	after := snap()
-	if !measure {
-		return
-	}
-	res.add(before, after, ops.Load(), errs.Load(), hs, firstErr)
-	res.offered = rate
-}
 
 // row is one line of the output table.
 type row struct {
@@ -381,21 +213,29 @@ func main() {
 		log.Fatalf("setup: %v", err)
 	}
 	// Driver index for key ranges: fixed by name, so reruns reuse the same rows.
-	// gocql-spec uses gocql's rows and cqlsql-1conn cqlsql's (rounds
-	// alternate, so they never write at once).
-	idx := map[string]int{"cqlsql": 0, "gocql": 1, "gocql-nocoalesce": 2, floorName: 3, rrName: 4, specName: 1, c1Name: 0}
+	idx := map[string]int{"cqlsql": 0, "gocql": 1, "gocql-nocoalesce": 2, floorName: 3, rrName: 4}
+	// Variants use the rows of the driver they vary (rounds alternate, so
+	// they never write at once).
+	for variant, of := range rowsOf {
+		idx[variant] = idx[of]
+	}
 
 	// The rows are loaded through cqlsql for every driver but the floor,
 	// which answers from memory: in single-node mode for all of them,
 	// whichever are measured; in cluster mode (where a row costs RF
 	// writes) for the measured ones only.
 	loadIdx := map[string]int{}
-	measured := setOf(*flagDrivers)
+	needRows := setOf(*flagDrivers)
+	for variant, of := range rowsOf {
+		if needRows[variant] {
+			needRows[of] = true
+		}
+	}
 	for name, d := range idx {
-		if name == floorName || name == specName || name == c1Name || name == rrName && !clusterMode {
+		if name == floorName || rowsOf[name] != "" || name == rrName && !clusterMode {
 			continue
 		}
-		if clusterMode && !measured[name] && !(name == "gocql" && measured[specName]) && !(name == "cqlsql" && measured[c1Name]) {
+		if clusterMode && !needRows[name] {
 			continue
 		}
 		loadIdx[name] = d
@@ -482,9 +322,7 @@ func main() {
 				run("select", fmt.Sprint(conc), *flagRound, closed(conc, func(c client, d int) opFunc {
 					base := keyBase(d, subSelect)
 					return func(ctx context.Context, w int, i int64) error {
-						// A cheap per-worker pseudo-random walk over the preloaded keys.
-						k := (int64(w)*7919 + i*104729) % n
-						return c.get(ctx, base+k)
+						return c.get(ctx, base+selectKey(w, i, n))
 					}
 				}))
 			}
@@ -550,20 +388,7 @@ func main() {
 	for _, cl = range cls {
 		clients = clients[:0]
 		for _, name := range names {
-			var c client
-			var err error
-			switch name {
-			case "cqlsql", rrName, c1Name:
-				c, err = newOursNamed(name, ourDSN(name, cl))
-			case "gocql", "gocql-nocoalesce":
-				hosts, dc := []string{*flagHost}, ""
-				if clusterMode {
-					hosts, dc = cluster.hosts, cluster.dc
-				}
-				c, err = newTheirs(name, hosts, *flagKeyspace, name == "gocql", cl, dc)
-			case floorName:
-				c, err = newFloor()
-			}
+			c, err := newClient(name, cl)
 			if err != nil {
 				log.Fatalf("%s: %v", name, err)
 			}
@@ -571,8 +396,8 @@ func main() {
 		}
 		runWorkloads()
 		for _, c := range clients {
-			if o, ok := c.(*ours); ok && o.cn != nil && clusterMode {
-				shares = append(shares, fmt.Sprintf("%s, `%s`: %s", cl, o.label, hostShare(o.cn.Hosts())))
+			if line, ok := shareLine(cl, c); ok && clusterMode {
+				shares = append(shares, line)
 			}
 			c.close()
 		}
@@ -750,114 +575,4 @@ func loadWide(o *ours, idx map[string]int) error {
 		}
 	}
 	return nil
-}
-
-func cpuModel() string {
-	f, err := os.Open("/proc/cpuinfo")
-	if err != nil {
-		return "unknown"
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if k, v, ok := strings.Cut(sc.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
-			return strings.TrimSpace(v)
-		}
-	}
-	return "unknown"
-}
-
-// gitRev is the driver's commit, marked when the working tree outside
-// bench/ (which the bench builds, through its replace directive) differs
-// from it.
-func gitRev() string {
-	out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output()
-	if err != nil {
-		return "unknown"
-	}
-	rev := strings.TrimSpace(string(out))
-	st, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no", "--", ":(top)", ":(exclude,top)bench").Output()
-	if err == nil && len(strings.TrimSpace(string(st))) > 0 {
-		rev += " + uncommitted changes"
-	}
-	return rev
-}
-
-func fmtDur(d time.Duration) string {
-	switch {
-	case d >= time.Second:
-		return fmt.Sprintf("%.2fs", d.Seconds())
-	case d >= time.Millisecond:
-		return fmt.Sprintf("%.2fms", float64(d)/1e6)
-	default:
-		return fmt.Sprintf("%.0fµs", float64(d)/1e3)
-	}
-}
-
-func render(rows []row, names []string, started time.Time) string {
-	var b strings.Builder
-	p := func(f string, a ...any) { fmt.Fprintf(&b, f, a...) }
-	cmd := "cd bench && go run ."
-	if len(os.Args) > 1 {
-		cmd += " " + strings.Join(os.Args[1:], " ")
-	}
-	p("# cqlsql vs gocql v2\n\n")
-	p("| | |\n|---|---|\n")
-	p("| date (UTC) | %s |\n", started.Format("2006-01-02 15:04"))
-	p("| machine | %d CPUs (nproc), %s; **Cassandra runs on the same machine, so client and server share these cores** |\n", runtime.NumCPU(), cpuModel())
-	p("| Go | %s %s/%s |\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
-	var cls []string
-	for _, r := range rows {
-		if len(cls) == 0 || cls[len(cls)-1] != r.cl {
-			cls = append(cls, r.cl)
-		}
-	}
-	p("| Cassandra | %s, one node on 127.0.0.1, keyspace RF=%d, CL=%s |\n", cassandraVersion, *flagRF, strings.Join(cls, " then "))
-	p("| drivers | cqlsql @ %s through database/sql (prepared *sql.Stmt, conns_per_host default 2%s); gocql v2 native API, NumConns 2: `gocql` with its defaults (WriteCoalesceWaitTime 200µs), `gocql-nocoalesce` with WriteCoalesceWaitTime 0%s |\n", gitRev(), extraNote(), variantNote(names))
-	p("| command | `%s` |\n", cmd)
-	p("| rounds | measured rounds per driver: %d, alternating (ABC ABC ...), after a %s warm-up each; round %s (scans %s); open loop %s per driver in all |\n",
-		*flagRounds, *flagWarmup, *flagRound, *flagScanRound, *flagOpen)
-	p("\n")
-	p("ops/s is completed operations over the summed round time (one op = one row written, one row read, one whole 50,000-row scan, or one 64-row batch). ")
-	p("Latencies come from a log-bucket histogram (about 3%% resolution). ")
-	p("CPU/op is the getrusage(RUSAGE_SELF) user+system time of the **whole process** over the rounds divided by ops (the other drivers are idle meanwhile, but their background goroutines count), and \"of which kernel\" its system-time part: mostly the socket syscalls, which on loopback also carry the TCP work of delivering to the other end; allocs/op is the runtime.MemStats.Mallocs delta over ops. ")
-	p("The last two columns are cqlsql divided by the row's driver: above 1 means cqlsql is faster (ops/s) or slower (p99). ")
-	p("Open loop: operations are offered at a fixed rate and latency is measured from each operation's intended start time. ")
-	p("`%s` runs the same client code as cqlsql through database/sql on a driver that does no work (answers from memory, scan rows boxed in advance): its CPU and allocations are what database/sql and this harness cost before any driver does anything.\n\n", floorName)
-	p("| workload | conc | driver | ops/s | rounds ops/s | p50 | p99 | p99.9 | CPU µs/op | of which kernel | allocs/op | errors | cqlsql ÷ this ops/s | cqlsql ÷ this p99 |\n")
-	p("|---|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
-	for _, r := range rows {
-		ourRes := r.res["cqlsql"]
-		measured(names, r.res, func(name string, res *result) {
-			c := cellsOf(res, ourRes, name)
-			p("| %s | %s | %s | %.0f | %s | %s | %s | %s | %.1f | %.1f | %.1f | %s | %s | %s |\n",
-				wlName(r, len(cls)), r.conc, name, res.rate(), c.rounds,
-				fmtDur(res.h.quantile(0.5)), fmtDur(res.h.quantile(0.99)), fmtDur(res.h.quantile(0.999)),
-				c.cpu, c.sys, c.allocs, c.errs, c.ratioOps, c.ratioP99)
-		})
-	}
-	p("\nReproduce: `make bench` (microbenchmarks, then this with its defaults), or `cd bench && go run . -quick` for a run of a few minutes; `go run . -h` lists the flags (workloads, drivers, concurrencies, durations, -cpuprofile).\n")
-	return b.String()
-}
-
-// wlName is the row's workload, with its consistency when the run had several.
-func wlName(r row, ncl int) string {
-	if ncl > 1 {
-		return r.workload + " " + r.cl
-	}
-	return r.workload
-}
-
-func extraNote() string {
-	if *flagDSNExtra == "" {
-		return ""
-	}
-	return ", DSN extra `" + *flagDSNExtra + "`"
-}
-
-func trunc(s string, n int) string {
-	if len(s) > n {
-		return s[:n] + "…"
-	}
-	return s
 }

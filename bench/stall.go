@@ -20,8 +20,6 @@ import (
 	"sync"
 	"syscall"
 	"time"
-
-	gocql "github.com/apache/cassandra-gocql-driver/v2"
 )
 
 var (
@@ -199,17 +197,6 @@ func waitNode(host string) error {
 	return nil
 }
 
-// newSpec opens gocql like the gocql driver, with speculative execution
-// on its reads.
-func newSpec(cl string) (*theirs, error) {
-	g, err := newTheirs(specName, cluster.hosts, *flagKeyspace, true, cl, cluster.dc)
-	if err != nil {
-		return nil, err
-	}
-	g.spec = &gocql.SimpleSpeculativeExecution{NumAttempts: 1, TimeoutDelay: *flagSpecDelay}
-	return g, nil
-}
-
 // stallRow is the stall runs of every driver at one consistency level.
 type stallRow struct {
 	cl  string
@@ -286,18 +273,10 @@ func runStall(cls, names []string, idx map[string]int, started time.Time) string
 		r := stallRow{cl: cl, res: map[string]*stallResult{}}
 		var clients []client
 		for _, name := range names {
-			var c client
-			var err error
-			switch name {
-			case "cqlsql":
-				c, err = newOursNamed(name, ourDSN(name, cl))
-			case "gocql":
-				c, err = newTheirs(name, cluster.hosts, *flagKeyspace, true, cl, cluster.dc)
-			case specName:
-				c, err = newSpec(cl)
-			default:
+			if name != "cqlsql" && name != "gocql" && name != specName {
 				log.Fatalf("stall mode: driver %q is not one of cqlsql, gocql, %s", name, specName)
 			}
+			c, err := newClient(name, cl)
 			if err != nil {
 				log.Fatalf("%s: %v", name, err)
 			}
@@ -307,7 +286,7 @@ func runStall(cls, names []string, idx map[string]int, started time.Time) string
 		for _, c := range clients {
 			// Warm up: prepared statements, sockets, the latency estimates.
 			closedLoop(16, *flagWarmup, func(ctx context.Context, w int, i int64) error {
-				return c.get(ctx, keyBase(idx[c.name()], subSelect)+(int64(w)*7919+i*104729)%int64(*flagPreload))
+				return c.get(ctx, keyBase(idx[c.name()], subSelect)+selectKey(w, i, int64(*flagPreload)))
 			}, nil, false)
 		}
 		for round := 0; round < *flagRounds; round++ {
@@ -328,8 +307,8 @@ func runStall(cls, names []string, idx map[string]int, started time.Time) string
 			}
 		}
 		for _, c := range clients {
-			if o, ok := c.(*ours); ok && o.cn != nil {
-				shares = append(shares, fmt.Sprintf("%s, `%s`: %s", cl, o.label, hostShare(o.cn.Hosts())))
+			if line, ok := shareLine(cl, c); ok {
+				shares = append(shares, line)
 			}
 			c.close()
 		}
