@@ -372,6 +372,7 @@ cmd_wipe() {
 		n=${n##*/node}
 		[ -z "$(live_pid "$n")" ] || die "node $n is running: run down first"
 	done
+	[ -z "$(run_dir_pids)" ] || die "a node of $RUN is running without a pid file: run down first"
 	rm -rf "$RUN"
 	say "wiped $RUN"
 }
@@ -402,13 +403,18 @@ cmd_down() {
 		rm -f "$f"
 	done
 	# A node of this run dir whose pid file is gone or names another
-	# process is still found by the marker on its command line, so that
-	# down never leaves one running (a CI run once did, and the next run
-	# found its ports taken).
-	for pid in $(pgrep -f -- "-Dcassandra.cqlsql.node=$RUN/node[0-9]+ " 2>/dev/null || true); do
+	# process is still found by its marker, so that down never leaves one
+	# running (a CI run once did, and the next run found its ports taken).
+	for pid in $(run_dir_pids); do
 		say "stopping a node of $RUN that had no pid file (pid $pid)"
 		stop_pid "$pid" "pid $pid"
 	done
+}
+
+# run_dir_pids lists the processes of this run dir's nodes, pid file or
+# not, by the marker on their command line (see start_node).
+run_dir_pids() {
+	pgrep -f -- "-Dcassandra.cqlsql.node=$RUN/node[0-9]+ " 2>/dev/null || true
 }
 
 cmd_status() {

@@ -99,8 +99,8 @@ type Joining struct {
 // launcher's settings in env (CASSANDRA_PORT and CASSANDRA_STORAGE_PORT at
 // least, so that it has ports of its own). It skips the test when the
 // machine cannot run the launcher, or fails it when Required. Only one such
-// cluster runs at a time, on the whole machine: it waits for another
-// test's to stop first.
+// cluster of this checkout runs at a time, across the test binaries go test
+// runs side by side: it waits for another test's to stop first.
 func LaunchJoining(t testing.TB, nodes, start int, env ...string) *Joining {
 	t.Helper()
 	root := moduleRoot(t)
