@@ -305,19 +305,39 @@ start_node() {
 	# file is the only handle `down` uses.
 	setsid nohup "$java" "${opts[@]}" -cp "$LIB/*" org.apache.cassandra.service.CassandraDaemon \
 		>"$dir/logs/stdout.log" 2>&1 </dev/null &
-	echo $! >"$(pid_file "$n")"
+	local pid=$! i
+	echo "$pid" >"$(pid_file "$n")"
+	# Until the forked shell has exec'd java, /proc shows this script's
+	# command line, without the marker live_pid looks for: a check in that
+	# window took a starting node for one that had exited (and removed the
+	# pid file of a node that went on running). Wait for the exec.
+	for i in $(seq 1 100); do
+		[ -n "$(live_pid "$n")" ] && return 0
+		running "$pid" || return 0 # wait_node reports it
+		sleep 0.1
+	done
 }
 
+# running reports whether process pid exists and is not a zombie.
+running() {
+	local stat
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	stat=${stat##*) } # the state follows "pid (comm) "
+	[ -n "$stat" ] && [ "${stat%% *}" != Z ]
+}
+
+# wait_node waits for node N, whose process is pid, to answer CQL. It
+# returns 1 if the process exits first, and ends the script if the node
+# does not answer within START_TIMEOUT.
 wait_node() {
-	local n=$1 pid start=$SECONDS
+	local n=$1 pid=$2 start=$SECONDS
 	while :; do
-		pid=$(live_pid "$n")
-		if [ -z "$pid" ]; then
+		if ! running "$pid"; then
 			say "node $n exited during start; last lines of its logs:"
 			tail -25 "$(node_dir "$n")/logs/system.log" >&2 2>/dev/null || true
 			tail -15 "$(node_dir "$n")/logs/stdout.log" >&2 2>/dev/null || true
 			rm -f "$(pid_file "$n")"
-			exit 1
+			return 1
 		fi
 		if v=$(ping_node "$n" 2>/dev/null); then
 			say "node $n answers CQL: release_version $v (pid $pid, ready after $((SECONDS - start))s)"
@@ -346,7 +366,7 @@ cmd_up() {
 				continue
 			fi
 			say "node $n (pid $pid) is running but does not answer CQL yet; waiting"
-			wait_node "$n"
+			wait_node "$n" "$pid" || exit 1
 			continue
 		fi
 		if [ -f "$(pid_file "$n")" ]; then
@@ -356,9 +376,17 @@ cmd_up() {
 		if (exec 3<>"/dev/tcp/$(node_addr "$n")/$PORT") 2>/dev/null; then
 			die "something not started by this script listens on $(node_addr "$n"):$PORT; stop it or point the tests at it with CASSANDRA_HOSTS=$(node_addr "$n"):$PORT"
 		fi
-		start_node "$n"
-		# Nodes join one after another, as a real cluster must.
-		wait_node "$n"
+		# Nodes join one after another, as a real cluster must. A node
+		# that exits during start gets one more try: on a loaded machine
+		# a joining node can miss its seeds' gossip replies in the short
+		# ring delay set above ("Unable to gossip with any peers").
+		local attempt
+		for attempt in 1 2; do
+			start_node "$n"
+			wait_node "$n" "$(cat "$(pid_file "$n")")" && break
+			[ "$attempt" = 2 ] && exit 1
+			say "node $n: starting it once more"
+		done
 	done
 }
 
