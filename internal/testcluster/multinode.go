@@ -52,7 +52,17 @@ func (m MultiNode) Node(t testing.TB, i int) *ClusterNode {
 	if i < 1 || i > len(hosts) {
 		t.Fatalf("%s has %d nodes, not %d", m.Var, len(hosts), i)
 	}
-	return &ClusterNode{Node: Node{Addr: hosts[i-1], env: append(os.Environ(), m.Env...), root: moduleRoot(t)}, index: i}
+	env := append(append(os.Environ(), m.Env...), "CASSANDRA_HEAP="+clusterHeap())
+	return &ClusterNode{Node: Node{Addr: hosts[i-1], env: env, root: moduleRoot(t)}, index: i}
+}
+
+// clusterHeap is the heap scripts/test.sh gives the multi-node clusters'
+// nodes, so that a node a test restarts gets the same.
+func clusterHeap() string {
+	if h := os.Getenv("CASSANDRA_CLUSTER_HEAP"); h != "" {
+		return h
+	}
+	return "512M"
 }
 
 // ClusterNode is one node of a multi-node test cluster.

@@ -46,3 +46,22 @@ func TestExamplesCalling(t *testing.T) {
 		}
 	}
 }
+
+// A node a test restarts gets the heap scripts/test.sh started its cluster
+// with, not the launcher's larger default.
+func TestClusterNodeRestartsWithTheClustersHeap(t *testing.T) {
+	t.Setenv(TwoDCs.Var, "127.0.0.1:9072,127.0.0.2:9072,127.0.0.3:9072")
+	for _, tc := range []struct{ set, want string }{{"", "512M"}, {"768M", "768M"}} {
+		t.Setenv("CASSANDRA_CLUSTER_HEAP", tc.set)
+		t.Setenv("CASSANDRA_HEAP", "1G") // the launcher's own default; the cluster's must win
+		got := ""
+		for _, kv := range TwoDCs.Node(t, 2).env {
+			if v, ok := strings.CutPrefix(kv, "CASSANDRA_HEAP="); ok {
+				got = v // exec uses the last value of a key
+			}
+		}
+		if got != tc.want {
+			t.Errorf("CASSANDRA_CLUSTER_HEAP=%q: the restarted node gets CASSANDRA_HEAP=%q, want %q", tc.set, got, tc.want)
+		}
+	}
+}
