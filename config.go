@@ -172,7 +172,8 @@ type Config struct {
 	// percentile latency (at least 5ms); SpeculativeOff (-1) never
 	// speculates. Speculative executions are at most 5% of the requests
 	// (one in twenty, plus one), so an overloaded cluster is not
-	// loaded further.
+	// loaded further; requests stuck on a host that has stopped
+	// answering are sent elsewhere regardless.
 	Speculative time.Duration
 
 	// SpeculativeMax is how many speculative executions one request may

@@ -14,7 +14,8 @@ import (
 // after a delay (Config.Speculative: by default the host's recent p99) is
 // sent to the next host of its query plan as well; the first answer wins
 // and the others are abandoned (their stream ids stay held until their
-// replies come). A token bucket keeps them under 5% of the requests.
+// replies come). A token bucket keeps them under 5% of the requests, but
+// for those stuck on a host that has stopped answering (see fire).
 
 // forkable is an operation that can run a second attempt at the same time
 // as the first: fork returns a copy with state of its own, and adopt takes
@@ -175,7 +176,12 @@ func (h *hedge) fire() {
 		h.mu.Unlock()
 		return
 	}
-	if !c.spendHedge() {
+	// A request stuck on a host that has stopped answering while others
+	// go on (pool.Stalled, as in a GC pause or SIGSTOP) is not
+	// speculating: it goes elsewhere whatever the budget, which would
+	// otherwise run dry just then, refilled only by the requests not yet
+	// stuck. Such executions are bounded by the requests in flight there.
+	if !c.spendHedge() && !c.pool.Stalled(h.used[0]) {
 		// Out of budget: try again a delay later (the budget refills
 		// with the requests), within the request's own budget.
 		if h.deadline.IsZero() || time.Until(h.deadline) > h.delay {

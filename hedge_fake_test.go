@@ -111,6 +111,62 @@ func TestSpeculativeBudget(t *testing.T) {
 	}
 }
 
+// TestSpeculativeStalledHostOutsideTheBudget: requests stuck on a host
+// that has stopped answering go to the other host even when the budget is
+// empty (a stall would drain it: only the requests not stuck refill it).
+func TestSpeculativeStalledHostOutsideTheBudget(t *testing.T) {
+	checkGoroutines(t)
+	db, c, stalled, fast := twoNodes(t, 0, func(cfg *Config) {
+		cfg.Speculative = 20 * time.Millisecond
+		cfg.Timeout = 3 * time.Second
+	})
+	// It answers first (a host that never answered is not stalled, only
+	// new), then stops.
+	for i := 0; i < 6; i++ {
+		if err := readAllQuery(db, "SELECT v FROM t"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before, fastBefore := stalled.count(pathSelect), fast.count(pathSelect)
+	if before < 2 {
+		t.Fatalf("the round robin sent %d of 6 warm-up queries to the first host", before)
+	}
+	stalled.always(pathSelect, func(*fakeserver.Conn, *protocol.RequestFrame) {}) // never answers
+	c.hedgeTokens.Store(0)
+	const n = 24 // the round robin puts 12 on the stalled host: stalled from 10
+	start := time.Now()
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- readAllQuery(db, "SELECT v FROM t")
+		}()
+	}
+	wg.Wait()
+	took := time.Since(start)
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	stuck := stalled.count(pathSelect) - before
+	t.Logf("%d queries in %v; %d reached the stalled host, %d speculative executions", n, took, stuck, c.speculated.Load())
+	if stuck < 10 {
+		t.Fatalf("only %d queries reached the stalled host: the test needs 10 for it to look stalled", stuck)
+	}
+	if got := fast.count(pathSelect) - fastBefore; got != n {
+		t.Errorf("the answering host saw %d SELECTs, want all %d", got, n)
+	}
+	// Without the exemption, 24 requests earn one speculative execution:
+	// the others would wait for the 3 s timeout.
+	if took > time.Second {
+		t.Errorf("the queries took %v: those on the stalled host waited for budget", took)
+	}
+}
+
 // TestSpeculativeNotForWrites: a write that is not idempotent is never
 // sent twice, however slow.
 func TestSpeculativeNotForWrites(t *testing.T) {

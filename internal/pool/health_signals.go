@@ -72,6 +72,23 @@ func (p *Pool) Busy(addr string) bool {
 	return time.Now().UnixNano()-h.signals.answers[1].Load() > int64(busyWindow)
 }
 
+// Stalled reports whether addr has stopped answering while others go on:
+// it is Busy, it had answered at least twice before (a host that has not
+// answered yet is new, not stalled), and another host that is up is not
+// Busy (when every host is, the cluster is slow, not this one).
+func (p *Pool) Stalled(addr string) bool {
+	h := p.host(addr)
+	if h == nil || !p.Busy(addr) || h.signals.answers[1].Load() == 0 {
+		return false
+	}
+	for _, o := range p.hostList() {
+		if o != h && !o.isDown() && !p.Busy(o.addr) {
+			return true
+		}
+	}
+	return false
+}
+
 // Young reports whether addr came back up (after being down) less than a
 // minute ago.
 func (p *Pool) Young(addr string) bool {

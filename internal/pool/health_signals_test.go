@@ -186,3 +186,55 @@ func TestRefusedRetriedOften(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// A host is stalled when it is busy, had answered before, and another
+// host goes on answering.
+func TestStalledHost(t *testing.T) {
+	a, b := newHoldServer(t), newHoldServer(t)
+	p := New([]string{a.srv.Addr(), b.srv.Addr()}, dialer, Options{})
+	defer p.Close()
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer close(a.release)
+	defer close(b.release)
+	hold := func(addr string) { // busyInFlight requests that wait for release
+		c, got, err := p.AcquirePlan(context.Background(), 0, []string{addr}, nil)
+		if err != nil || got != addr {
+			t.Fatalf("acquiring %s: %s, %v", addr, got, err)
+		}
+		for i := 0; i < busyInFlight; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c.Query(context.Background(), &protocol.Query{Statement: "SELECT 1"})
+			}()
+		}
+		deadline := time.Now().Add(5 * time.Second)
+		for p.InFlight(addr) < busyInFlight && time.Now().Before(deadline) {
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	hold(a.srv.Addr())
+	if !p.Busy(a.srv.Addr()) || p.Stalled(a.srv.Addr()) {
+		t.Fatalf("a host that has never answered: busy %v (want true), stalled %v (want false)", p.Busy(a.srv.Addr()), p.Stalled(a.srv.Addr()))
+	}
+	p.Record(a.srv.Addr(), time.Millisecond, OutcomeOK, false)
+	p.Record(a.srv.Addr(), time.Millisecond, OutcomeOK, false)
+	if p.Stalled(a.srv.Addr()) {
+		t.Fatal("stalled right after two answers")
+	}
+	time.Sleep(busyWindow + 50*time.Millisecond)
+	if !p.Stalled(a.srv.Addr()) {
+		t.Fatal("answered before, no answer since the window, the other host idle: not stalled")
+	}
+	hold(b.srv.Addr())
+	if !p.Busy(b.srv.Addr()) {
+		t.Fatal("the other host is not busy with its requests held")
+	}
+	if p.Stalled(a.srv.Addr()) {
+		t.Fatal("stalled while every host is busy: that is a slow cluster")
+	}
+	if p.Stalled("127.0.0.1:1") {
+		t.Fatal("an unknown host is stalled")
+	}
+}
