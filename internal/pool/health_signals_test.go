@@ -26,17 +26,7 @@ func TestBusyHost(t *testing.T) {
 		t.Fatal("an idle host is busy")
 	}
 	var wg sync.WaitGroup
-	for i := 0; i < busyInFlight; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c.Query(context.Background(), &protocol.Query{Statement: "SELECT 1"})
-		}()
-	}
-	deadline := time.Now().Add(5 * time.Second)
-	for p.InFlight(addr) < busyInFlight && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
+	holdBusy(p, c, addr, &wg)
 	if !p.Busy(addr) {
 		t.Fatalf("%d requests in flight and no answer: not busy", p.InFlight(addr))
 	}
@@ -197,22 +187,12 @@ func TestStalledHost(t *testing.T) {
 	defer wg.Wait()
 	defer close(a.release)
 	defer close(b.release)
-	hold := func(addr string) { // busyInFlight requests that wait for release
+	hold := func(addr string) {
 		c, got, err := p.AcquirePlan(context.Background(), 0, []string{addr}, nil)
 		if err != nil || got != addr {
 			t.Fatalf("acquiring %s: %s, %v", addr, got, err)
 		}
-		for i := 0; i < busyInFlight; i++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				c.Query(context.Background(), &protocol.Query{Statement: "SELECT 1"})
-			}()
-		}
-		deadline := time.Now().Add(5 * time.Second)
-		for p.InFlight(addr) < busyInFlight && time.Now().Before(deadline) {
-			time.Sleep(5 * time.Millisecond)
-		}
+		holdBusy(p, c, addr, &wg)
 	}
 	hold(a.srv.Addr())
 	if !p.Busy(a.srv.Addr()) || p.Stalled(a.srv.Addr()) {
@@ -236,5 +216,21 @@ func TestStalledHost(t *testing.T) {
 	}
 	if p.Stalled("127.0.0.1:1") {
 		t.Fatal("an unknown host is stalled")
+	}
+}
+
+// holdBusy sends busyInFlight requests on c, to a holdServer at addr that
+// answers them when released, and waits until they are in flight.
+func holdBusy(p *Pool, c *protocol.Conn, addr string, wg *sync.WaitGroup) {
+	for i := 0; i < busyInFlight; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.Query(context.Background(), &protocol.Query{Statement: "SELECT 1"})
+		}()
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for p.InFlight(addr) < busyInFlight && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
 	}
 }
