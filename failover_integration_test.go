@@ -275,25 +275,26 @@ func TestFailoverNodeStalledQuorum(t *testing.T) {
 	stallUnderLoad(t, db, c, ks, j.Pid(t, 2), addrs[1])
 }
 
-// stallUnderLoad freezes the node of pid (at addr) for 20 s under an
-// idempotent load. No request fails or takes longer than the timeout
+// stallUnderLoad freezes the node of pid (at addr) from 15 s to 35 s of a
+// 60 s idempotent load. No request fails or takes longer than the timeout
 // (2 s); those that start 1 s after the stall began are as fast as before
 // it (p99 at most twice the p99 before, plus 50 ms); the node gets
 // requests again after SIGCONT.
 func stallUnderLoad(t *testing.T, db *sql.DB, c *Connector, ks string, pid int, addr string) {
+	const runFor = 60 * time.Second
 	t.Cleanup(func() { syscall.Kill(pid, syscall.SIGCONT) })
 	var w workload
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		w.run(t, db, ks, 45*time.Second, nil, func(i int) workloadOp {
+		w.run(t, db, ks, runFor, nil, func(i int) workloadOp {
 			if i%2 == 0 {
 				return opSelect
 			}
 			return opIdempotentWrite
 		})
 	}()
-	const stallAt, contAt = 10 * time.Second, 30 * time.Second
+	const stallAt, contAt = 15 * time.Second, 35 * time.Second
 	time.Sleep(stallAt)
 	for _, h := range c.Hosts() {
 		t.Logf("%s: p99 estimate %v, requests %d", h.Addr, c.pool.P99(h.Addr), h.Requests)
@@ -329,7 +330,7 @@ func stallUnderLoad(t *testing.T, db *sql.DB, c *Connector, ks string, pid int, 
 		}
 	}
 	if requestsByAddr(c)[addr] == base {
-		t.Errorf("%s got no request in the %v after SIGCONT", addr, 45*time.Second-cont)
+		t.Errorf("%s got no request in the %v after SIGCONT", addr, runFor-cont)
 	}
 }
 
