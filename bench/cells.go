@@ -35,6 +35,15 @@ func cellsOf(res, ourRes *result, name string) cells {
 	return c
 }
 
+// tail is the row's cells from ops/s on, as both tables print them (the
+// columns before them differ), with the closing bar.
+func (c cells) tail(res *result) string {
+	return fmt.Sprintf("%.0f | %s | %s | %s | %s | %.1f | %.1f | %.1f | %s | %s | %s |",
+		res.rate(), c.rounds,
+		fmtDur(res.h.quantile(0.5)), fmtDur(res.h.quantile(0.99)), fmtDur(res.h.quantile(0.999)),
+		c.cpu, c.sys, c.allocs, c.errs, c.ratioOps, c.ratioP99)
+}
+
 // measured calls f for each driver of names, in order, that has a result
 // in res.
 func measured[T any](names []string, res map[string]*T, f func(name string, r *T)) {

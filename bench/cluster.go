@@ -274,10 +274,7 @@ func renderCluster(rows []row, names []string, started time.Time, shares []strin
 		ourRes := r.res["cqlsql"]
 		measured(names, r.res, func(name string, res *result) {
 			c := cellsOf(res, ourRes, name)
-			p("| %s | %s | %s | %s | %.0f | %s | %s | %s | %s | %.1f | %.1f | %.1f | %s | %s | %s |\n",
-				r.cl, r.workload, r.conc, name, res.rate(), c.rounds,
-				fmtDur(res.h.quantile(0.5)), fmtDur(res.h.quantile(0.99)), fmtDur(res.h.quantile(0.999)),
-				c.cpu, c.sys, c.allocs, c.errs, c.ratioOps, c.ratioP99)
+			p("| %s | %s | %s | %s | %s\n", r.cl, r.workload, r.conc, name, c.tail(res))
 		})
 	}
 	if len(shares) > 0 {

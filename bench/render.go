@@ -90,10 +90,7 @@ func render(rows []row, names []string, started time.Time) string {
 		ourRes := r.res["cqlsql"]
 		measured(names, r.res, func(name string, res *result) {
 			c := cellsOf(res, ourRes, name)
-			p("| %s | %s | %s | %.0f | %s | %s | %s | %s | %.1f | %.1f | %.1f | %s | %s | %s |\n",
-				wlName(r, len(cls)), r.conc, name, res.rate(), c.rounds,
-				fmtDur(res.h.quantile(0.5)), fmtDur(res.h.quantile(0.99)), fmtDur(res.h.quantile(0.999)),
-				c.cpu, c.sys, c.allocs, c.errs, c.ratioOps, c.ratioP99)
+			p("| %s | %s | %s | %s\n", wlName(r, len(cls)), r.conc, name, c.tail(res))
 		})
 	}
 	p("\nReproduce: `make bench` (microbenchmarks, then this with its defaults), or `cd bench && go run . -quick` for a run of a few minutes; `go run . -h` lists the flags (workloads, drivers, concurrencies, durations, -cpuprofile).\n")
