@@ -66,7 +66,11 @@ func (s *signals) answered(now int64) {
 // than 2 answers in the last 200 ms.
 func (p *Pool) Busy(addr string) bool {
 	h := p.host(addr)
-	if h == nil || h.inFlight() < busyInFlight {
+	return h != nil && h.busy()
+}
+
+func (h *host) busy() bool {
+	if h.inFlight() < busyInFlight {
 		return false
 	}
 	return time.Now().UnixNano()-h.signals.answers[1].Load() > int64(busyWindow)
@@ -78,11 +82,11 @@ func (p *Pool) Busy(addr string) bool {
 // Busy (when every host is, the cluster is slow, not this one).
 func (p *Pool) Stalled(addr string) bool {
 	h := p.host(addr)
-	if h == nil || !p.Busy(addr) || h.signals.answers[1].Load() == 0 {
+	if h == nil || h.signals.answers[1].Load() == 0 || !h.busy() {
 		return false
 	}
 	for _, o := range p.hostList() {
-		if o != h && !o.isDown() && !p.Busy(o.addr) {
+		if o != h && !o.isDown() && !o.busy() {
 			return true
 		}
 	}
