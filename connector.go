@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -226,7 +227,8 @@ const (
 // the node and its peers that are up report one schema version, so that
 // the next statement finds the new schema whichever node coordinates it.
 // A peer is skipped when it is down: a host of the pool that is down, or
-// one that does not complete a CQL handshake within peerProbeTimeout. It
+// one with no open socket that does not complete a CQL handshake within
+// peerProbeTimeout. A failed check is tried again at the next interval. It
 // gives up after schemaAgreementTimeout with a warning (WithWarnings): the
 // change itself succeeded.
 func (c *Connector) awaitSchemaAgreement(ctx context.Context, sock *protocol.Conn, warnings *warningSink) {
@@ -236,31 +238,32 @@ func (c *Connector) awaitSchemaAgreement(ctx context.Context, sock *protocol.Con
 	parent := ctx
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
+	var lastErr error
+	var waiting []string // the peers up that disagreed at the last check
 	for time.Now().Before(deadline) {
 		local, peers, err := c.schemaVersions(ctx, sock)
-		if err != nil {
-			if parent.Err() == nil && ctx.Err() != nil {
-				break // the wait is over: warn
-			}
-			return // the cluster or the caller is gone: nothing to wait on
+		if parent.Err() != nil || errors.Is(err, pool.ErrClosed) {
+			return // the caller or the connector is gone: nothing to wait for
 		}
-		disagree := 0
-		for _, p := range peers {
-			if p.version == local {
-				continue
+		lastErr, waiting = err, waiting[:0]
+		if err == nil {
+			for _, p := range peers {
+				if p.version == local {
+					continue
+				}
+				addr := net.JoinHostPort(p.addr, port)
+				isUp, known := up[addr]
+				if !known {
+					isUp = c.peerUp(ctx, addr)
+					up[addr] = isUp
+				}
+				if isUp {
+					waiting = append(waiting, addr)
+				}
 			}
-			addr := net.JoinHostPort(p.addr, port)
-			isUp, known := up[addr]
-			if !known {
-				isUp = c.peerUp(ctx, addr)
-				up[addr] = isUp
+			if len(waiting) == 0 {
+				return
 			}
-			if isUp {
-				disagree++
-			}
-		}
-		if disagree == 0 {
-			return
 		}
 		select {
 		case <-parent.Done():
@@ -268,7 +271,13 @@ func (c *Connector) awaitSchemaAgreement(ctx context.Context, sock *protocol.Con
 		case <-time.After(min(schemaAgreementInterval, time.Until(deadline))):
 		}
 	}
-	msg := fmt.Sprintf("cassandra: schema agreement not reached within %v: some nodes that are up still report another schema version; the change succeeded, but a statement coordinated by one of them may not see it yet", schemaAgreementTimeout)
+	msg := fmt.Sprintf("cassandra: schema agreement not reached within %v: ", schemaAgreementTimeout)
+	if lastErr != nil {
+		msg += fmt.Sprintf("the last check of the schema versions failed (%v)", unprefixed(lastErr))
+	} else {
+		msg += fmt.Sprintf("nodes that are up (%s) still report another schema version", strings.Join(waiting, ", "))
+	}
+	msg += "; the change succeeded, but a statement coordinated by one of them may not see it yet"
 	if warnings != nil {
 		warnings.add([]string{msg})
 	}
@@ -278,15 +287,27 @@ func (c *Connector) awaitSchemaAgreement(ctx context.Context, sock *protocol.Con
 }
 
 // peerUp reports whether the node at addr is up: a host of the pool with an
-// open socket, or one that completes a CQL handshake now.
+// open socket, or one that is not known to be down and completes a CQL
+// handshake now. A peer with an open socket is not probed: on a loaded
+// machine a new handshake can take longer than peerProbeTimeout, and the
+// wait would skip a node that is up.
 func (c *Connector) peerUp(ctx context.Context, addr string) bool {
+	if c.pool.Connected(addr) {
+		return true
+	}
 	if c.pool.Down(addr) {
+		if l := c.cfg.Logger; l != nil {
+			l.Debug("cassandra: schema agreement skips a peer that is down", "addr", addr)
+		}
 		return false
 	}
 	ctx, cancel := context.WithTimeout(ctx, peerProbeTimeout)
 	defer cancel()
 	sock, err := c.dial(ctx, addr)
 	if err != nil {
+		if l := c.cfg.Logger; l != nil {
+			l.Debug("cassandra: schema agreement skips a peer that does not answer a handshake", "addr", addr, "err", err)
+		}
 		return false
 	}
 	sock.Close()

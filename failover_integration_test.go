@@ -39,9 +39,10 @@ func (o workloadOp) String() string {
 // workload runs 16 goroutines against ks.kv and records, per 5 s window of
 // its start time, each operation's kind, latency and error.
 type workload struct {
-	start  time.Time
-	mu     sync.Mutex
-	events []workloadEvent
+	sel, ins *sql.Stmt
+	start    time.Time
+	mu       sync.Mutex
+	events   []workloadEvent
 }
 
 type workloadEvent struct {
@@ -51,20 +52,25 @@ type workloadEvent struct {
 	err     error
 }
 
-// run runs the workload until stop is closed (at most d); mix picks the
-// operation of the i-th request of a goroutine.
-func (w *workload) run(t *testing.T, db *sql.DB, ks string, d time.Duration, stop <-chan struct{}, mix func(i int) workloadOp) {
-	sel, err := db.Prepare("SELECT v FROM " + ks + ".kv WHERE k = ?")
-	if err != nil {
+// prepare prepares the workload's statements on ks.kv and sets its start;
+// the test's own goroutine calls it, before run.
+func (w *workload) prepare(t *testing.T, db *sql.DB, ks string) {
+	var err error
+	if w.sel, err = db.Prepare("SELECT v FROM " + ks + ".kv WHERE k = ?"); err != nil {
 		t.Fatal(err)
 	}
-	defer sel.Close()
-	ins, err := db.Prepare("INSERT INTO " + ks + ".kv (k, v) VALUES (?, ?)")
-	if err != nil {
+	t.Cleanup(func() { w.sel.Close() })
+	if w.ins, err = db.Prepare("INSERT INTO " + ks + ".kv (k, v) VALUES (?, ?)"); err != nil {
 		t.Fatal(err)
 	}
-	defer ins.Close()
+	t.Cleanup(func() { w.ins.Close() })
 	w.start = time.Now()
+}
+
+// run runs the prepared workload until stop is closed (at most d); mix
+// picks the operation of the i-th request of a goroutine.
+func (w *workload) run(d time.Duration, stop <-chan struct{}, mix func(i int) workloadOp) {
+	sel, ins := w.sel, w.ins
 	var wg sync.WaitGroup
 	var seq atomic.Int64
 	for g := 0; g < 16; g++ {
@@ -194,9 +200,10 @@ func TestFailoverNodeKilled(t *testing.T) {
 	node := testcluster.TwoDCs.Node(t, 2)
 	var w workload
 	done, stop := make(chan struct{}), make(chan struct{})
+	w.prepare(t, db, ks)
 	go func() {
 		defer close(done)
-		w.run(t, db, ks, 3*time.Minute, stop, func(i int) workloadOp {
+		w.run(3*time.Minute, stop, func(i int) workloadOp {
 			switch i % 4 {
 			case 0, 1:
 				return opSelect
@@ -285,9 +292,10 @@ func stallUnderLoad(t *testing.T, db *sql.DB, c *Connector, ks string, pid int, 
 	t.Cleanup(func() { syscall.Kill(pid, syscall.SIGCONT) })
 	var w workload
 	done := make(chan struct{})
+	w.prepare(t, db, ks)
 	go func() {
 		defer close(done)
-		w.run(t, db, ks, runFor, nil, func(i int) workloadOp {
+		w.run(runFor, nil, func(i int) workloadOp {
 			if i%2 == 0 {
 				return opSelect
 			}

@@ -112,8 +112,9 @@ func TestServerErrorDetails(t *testing.T) {
 
 // schemaServer answers system.local with one schema version and
 // system.peers with a peer at peerAddr whose version lags until it has been
-// asked lagFor times; other queries are schema changes.
-func schemaServer(t *testing.T, peerAddr func(self string) string, lagFor int32, peersAsked *atomic.Int32) *fakeserver.Server {
+// asked lagFor times; other queries are schema changes. The first failFor
+// queries of system.peers fail.
+func schemaServer(t *testing.T, peerAddr func(self string) string, lagFor, failFor int32, peersAsked *atomic.Int32) *fakeserver.Server {
 	const v1, v2 = "11111111-1111-1111-1111-111111111111", "22222222-2222-2222-2222-222222222222"
 	var srv *fakeserver.Server
 	srv = fakeserver.New(t, fakeserver.Options{Handler: func(c *fakeserver.Conn, req *protocol.RequestFrame) bool {
@@ -130,8 +131,13 @@ func schemaServer(t *testing.T, peerAddr func(self string) string, lagFor int32,
 			r.Rows.AppendRow(u[:])
 			c.Reply(req, r)
 		case strings.Contains(q.Statement, "system.peers"):
+			n := peersAsked.Add(1)
+			if n <= failFor {
+				c.Reply(req, &protocol.Error{Code: protocol.ErrCodeInvalid, Message: "scripted failure of system.peers"})
+				return true
+			}
 			v := v1
-			if peersAsked.Add(1) <= lagFor {
+			if n <= failFor+lagFor {
 				v = v2
 			}
 			r := &protocol.Result{Kind: protocol.ResultRows}
@@ -158,7 +164,7 @@ func schemaServer(t *testing.T, peerAddr func(self string) string, lagFor int32,
 func TestSchemaChangeWaitsForAgreement(t *testing.T) {
 	var peersAsked atomic.Int32
 	// The lagging peer is up: its rpc_address is this very server.
-	srv := schemaServer(t, func(self string) string { return self }, 2, &peersAsked)
+	srv := schemaServer(t, func(self string) string { return self }, 2, 0, &peersAsked)
 	db := fakeDB(t, srv.Addr(), nil)
 	if _, err := db.Exec("CREATE TABLE ks.t (k int PRIMARY KEY)"); err != nil {
 		t.Fatal(err)
@@ -171,7 +177,7 @@ func TestSchemaChangeWaitsForAgreement(t *testing.T) {
 func TestSchemaAgreementSkipsDownPeers(t *testing.T) {
 	var peersAsked atomic.Int32
 	// The lagging peer is down: nothing listens on 127.0.0.2 at that port.
-	srv := schemaServer(t, func(string) string { return "127.0.0.2" }, 1000, &peersAsked)
+	srv := schemaServer(t, func(string) string { return "127.0.0.2" }, 1000, 0, &peersAsked)
 	db := fakeDB(t, srv.Addr(), nil)
 	start := time.Now()
 	if _, err := db.Exec("CREATE TABLE ks.t (k int PRIMARY KEY)"); err != nil {
@@ -190,7 +196,7 @@ func TestSchemaAgreementGivesUpWithAWarning(t *testing.T) {
 		t.Skip("waits the full schema agreement timeout")
 	}
 	var peersAsked atomic.Int32
-	srv := schemaServer(t, func(self string) string { return self }, 1000, &peersAsked)
+	srv := schemaServer(t, func(self string) string { return self }, 1000, 0, &peersAsked)
 	db := fakeDB(t, srv.Addr(), func(c *Config) { c.Timeout = 30 * time.Second })
 	var warnings []string
 	start := time.Now()
@@ -204,7 +210,25 @@ func TestSchemaAgreementGivesUpWithAWarning(t *testing.T) {
 	if n := peersAsked.Load(); n < 30 || n > 60 {
 		t.Errorf("system.peers asked %d times in %v, want about one every %v", n, d, schemaAgreementInterval)
 	}
-	if len(warnings) != 1 || !strings.Contains(warnings[0], "schema agreement not reached") {
-		t.Errorf("warnings %q, want the give-up warning", warnings)
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "schema agreement not reached") || !strings.Contains(warnings[0], srv.Addr()) {
+		t.Errorf("warnings %q, want the give-up warning naming %s", warnings, srv.Addr())
+	}
+}
+
+// A failed check of the schema versions is tried again: it does not end
+// the wait as if the versions agreed.
+func TestSchemaAgreementRetriesAFailedCheck(t *testing.T) {
+	var peersAsked atomic.Int32
+	srv := schemaServer(t, func(self string) string { return self }, 1, 2, &peersAsked)
+	db := fakeDB(t, srv.Addr(), nil)
+	var warnings []string
+	if _, err := db.Exec("CREATE TABLE ks.t (k int PRIMARY KEY)", WithWarnings(&warnings)); err != nil {
+		t.Fatal(err)
+	}
+	if n := peersAsked.Load(); n != 4 {
+		t.Errorf("system.peers asked %d times, want 4 (2 failed, 1 lagging, 1 agreeing)", n)
+	}
+	if len(warnings) != 0 {
+		t.Errorf("warnings %q after the versions agreed", warnings)
 	}
 }

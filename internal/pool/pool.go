@@ -432,6 +432,18 @@ func (p *Pool) Down(addr string) bool {
 	return h != nil && h.isDown()
 }
 
+// Connected reports whether addr is a host of the pool with an open
+// connection: it answered a handshake, and its socket has not failed since.
+func (p *Pool) Connected(addr string) bool {
+	h := p.host(addr)
+	if h == nil {
+		return false
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.hasLiveConn()
+}
+
 func (p *Pool) host(addr string) *host { return (*p.byAddr.Load())[addr] }
 
 func (p *Pool) rank(h *host) int {
