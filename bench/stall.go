@@ -129,6 +129,7 @@ func stallRun(c client, d int, pid int, res *stallResult) error {
 	}
 	start := time.Now()
 	stopped, resumed := false, false
+	var atStop map[string]int64
 	for i := int64(0); i < n; i++ {
 		at := time.Duration(i) * interval
 		if !stopped && at >= stall {
@@ -137,6 +138,7 @@ func stallRun(c client, d int, pid int, res *stallResult) error {
 			}
 			log.Printf("%-10s %v: SIGSTOP %d", c.name(), time.Since(start).Round(time.Millisecond), pid)
 			stopped = true
+			atStop = hostRequests(c)
 		}
 		if !resumed && at >= 2*stall {
 			if err := thaw(pid); err != nil {
@@ -144,6 +146,9 @@ func stallRun(c client, d int, pid int, res *stallResult) error {
 			}
 			log.Printf("%-10s %v: SIGCONT %d", c.name(), time.Since(start).Round(time.Millisecond), pid)
 			resumed = true
+			if atStop != nil {
+				log.Printf("%-10s attempts per host while frozen: %s", c.name(), requestsSince(atStop, hostRequests(c)))
+			}
 		}
 		if w := time.Until(start.Add(at)); w > 0 {
 			time.Sleep(w)
@@ -315,4 +320,27 @@ func runStall(cls, names []string, idx map[string]int, started time.Time) string
 		rows = append(rows, r)
 	}
 	return renderStall(rows, names, started, shares)
+}
+
+// hostRequests returns the attempts a cqlsql client has sent to each host
+// (speculative executions included), nil for other drivers.
+func hostRequests(c client) map[string]int64 {
+	o, ok := c.(*ours)
+	if !ok || o.cn == nil {
+		return nil
+	}
+	m := map[string]int64{}
+	for _, h := range o.cn.Hosts() {
+		m[h.Addr] = h.Requests
+	}
+	return m
+}
+
+// requestsSince formats the attempts per host between two hostRequests.
+func requestsSince(before, after map[string]int64) string {
+	var parts []string
+	for _, h := range cluster.hosts {
+		parts = append(parts, fmt.Sprintf("%s %d", h, after[h]-before[h]))
+	}
+	return strings.Join(parts, ", ")
 }
