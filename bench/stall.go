@@ -48,6 +48,9 @@ type stallResult struct {
 	h       [numPhases]hist
 	errs    [numPhases]int64
 	firstEr error
+	// frozenAttempts is, per round, the attempts cqlsql sent to each host
+	// while the node was frozen (empty for gocql).
+	frozenAttempts []string
 	// worst[s] is the highest latency of the requests meant to start in
 	// second s of the run.
 	worst []time.Duration
@@ -147,7 +150,9 @@ func stallRun(c client, d int, pid int, res *stallResult) error {
 			log.Printf("%-10s %v: SIGCONT %d", c.name(), time.Since(start).Round(time.Millisecond), pid)
 			resumed = true
 			if atStop != nil {
-				log.Printf("%-10s attempts per host while frozen: %s", c.name(), requestsSince(atStop, hostRequests(c)))
+				line := requestsSince(atStop, hostRequests(c))
+				res.frozenAttempts = append(res.frozenAttempts, line)
+				log.Printf("%-10s attempts per host while frozen: %s", c.name(), line)
 			}
 		}
 		if w := time.Until(start.Add(at)); w > 0 {
@@ -259,6 +264,12 @@ func renderStall(rows []stallRow, names []string, started time.Time, shares []st
 				p("\nFirst error of %s `%s`: %s\n", r.cl, name, trunc(res.firstEr.Error(), 200))
 			}
 		})
+	}
+	for _, r := range rows {
+		if res := r.res["cqlsql"]; res != nil && len(res.frozenAttempts) > 0 {
+			p("\nAttempts `cqlsql` sent to each host while %s was frozen (speculative executions included), %s, per round: %s\n",
+				*flagStallHost, r.cl, strings.Join(res.frozenAttempts, "; "))
+		}
 	}
 	if len(shares) > 0 {
 		p("\nWhere cqlsql's requests went (Connector.Hosts, preparing included):\n\n")
