@@ -245,6 +245,9 @@ func (c *Connector) awaitSchemaAgreement(ctx context.Context, sock *protocol.Con
 		if parent.Err() != nil || errors.Is(err, pool.ErrClosed) {
 			return // the caller or the connector is gone: nothing to wait for
 		}
+		if err != nil && ctx.Err() != nil {
+			break // the wait's own deadline cut this check: warn with the last one's result
+		}
 		lastErr, waiting = err, waiting[:0]
 		if err == nil {
 			for _, p := range peers {
