@@ -81,11 +81,20 @@ func newClient(name, cl string) (client, error) {
 // shareLine says where a cqlsql client's requests went at consistency cl
 // (ok is false for gocql and the floor).
 func shareLine(cl string, c client) (line string, ok bool) {
-	o, isOurs := c.(*ours)
-	if !isOurs || o.cn == nil {
+	cn := connectorOf(c)
+	if cn == nil {
 		return "", false
 	}
-	return fmt.Sprintf("%s, `%s`: %s", cl, o.label, hostShare(o.cn.Hosts())), true
+	return fmt.Sprintf("%s, `%s`: %s", cl, c.(*ours).label, hostShare(cn.Hosts())), true
+}
+
+// connectorOf returns a cqlsql client's Connector, nil for gocql and the
+// floor.
+func connectorOf(c client) *cassandra.Connector {
+	if o, ok := c.(*ours); ok {
+		return o.cn
+	}
+	return nil
 }
 
 // selectKey is the preloaded key (of n) that worker w reads in its i-th

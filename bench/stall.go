@@ -336,12 +336,12 @@ func runStall(cls, names []string, idx map[string]int, started time.Time) string
 // hostRequests returns the attempts a cqlsql client has sent to each host
 // (speculative executions included), nil for other drivers.
 func hostRequests(c client) map[string]int64 {
-	o, ok := c.(*ours)
-	if !ok || o.cn == nil {
+	cn := connectorOf(c)
+	if cn == nil {
 		return nil
 	}
 	m := map[string]int64{}
-	for _, h := range o.cn.Hosts() {
+	for _, h := range cn.Hosts() {
 		m[h.Addr] = h.Requests
 	}
 	return m
